@@ -1,0 +1,49 @@
+// The keyword-spotter job's whole configuration, with the default and tiny presets.
+
+import { ConfigError, DEFAULT_FRONT_END_CONFIG, type FrontEndConfig, type SynthConfig } from '@whittle/datasets';
+import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig, type TrainConfig } from '@whittle/distill';
+import { DEFAULT_STATIC_QUANTIZE_CONFIG, type StaticQuantizeConfig } from '@whittle/quantize';
+
+/** Where the speech comes from: generated on this machine, or a Speech Commands folder on disk. */
+export type SpeechDataSource =
+  | { readonly kind: 'synthetic'; readonly synth: Partial<SynthConfig> }
+  | { readonly kind: 'folder'; readonly dir: string };
+
+export interface KeywordSpotterConfig {
+  readonly preset: 'default' | 'tiny';
+  readonly data: SpeechDataSource;
+  readonly frontEnd: FrontEndConfig;
+  readonly train: TrainConfig;
+  readonly quantize: StaticQuantizeConfig;
+  readonly eval: { readonly latencyRuns: number; readonly latencyWarmup: number };
+  readonly publish: { readonly name: string };
+}
+
+export const DEFAULT_KEYWORD_SPOTTER_CONFIG: KeywordSpotterConfig = Object.freeze({
+  preset: 'default',
+  data: { kind: 'synthetic', synth: {} },
+  frontEnd: DEFAULT_FRONT_END_CONFIG,
+  train: DEFAULT_TRAIN_CONFIG,
+  quantize: DEFAULT_STATIC_QUANTIZE_CONFIG,
+  eval: { latencyRuns: 300, latencyWarmup: 30 },
+  publish: { name: 'keyword-spotter' },
+});
+
+/** A few speakers and epochs: exercises every stage for real in well under a minute (tests, CI smoke). */
+export const TINY_KEYWORD_SPOTTER_CONFIG: KeywordSpotterConfig = Object.freeze({
+  ...DEFAULT_KEYWORD_SPOTTER_CONFIG,
+  preset: 'tiny',
+  data: { kind: 'synthetic', synth: { preset: 'tiny' } },
+  train: resolveTrainConfig({ epochs: 2, batchSize: 32 }),
+  quantize: { ...DEFAULT_STATIC_QUANTIZE_CONFIG, calibration: { ...DEFAULT_STATIC_QUANTIZE_CONFIG.calibration, samples: 64 } },
+  eval: { latencyRuns: 20, latencyWarmup: 5 },
+});
+
+export const KEYWORD_SPOTTER_PRESETS = Object.freeze({ default: DEFAULT_KEYWORD_SPOTTER_CONFIG, tiny: TINY_KEYWORD_SPOTTER_CONFIG });
+
+/** Pick a preset by name; a miss lists the valid names. */
+export function keywordSpotterPreset(name: string): KeywordSpotterConfig {
+  const preset = (KEYWORD_SPOTTER_PRESETS as Record<string, KeywordSpotterConfig>)[name];
+  if (preset === undefined) throw new ConfigError(`Unknown preset '${name}'. Supported: ${Object.keys(KEYWORD_SPOTTER_PRESETS).join(', ')}`);
+  return preset;
+}

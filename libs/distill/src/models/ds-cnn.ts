@@ -1,0 +1,99 @@
+// DS-CNN keyword-spotting models ("Hello Edge", Zhang et al. 2017) built as tfjs layers models.
+
+import * as tf from '@tensorflow/tfjs';
+
+/** Shape of a DS-CNN: the first full conv, then depthwise-separable blocks of one width. */
+export interface DsCnnConfig {
+  readonly name: string;
+  readonly inputFrames: number;
+  readonly inputBins: number;
+  readonly numClasses: number;
+  readonly channels: number;
+  readonly firstKernel: readonly [number, number];
+  readonly firstStrides: readonly [number, number];
+  readonly blocks: number;
+  readonly dropout: number;
+}
+
+/** DS-CNN-S: conv 64 10x4 stride 2, 4 depthwise-separable blocks, global average pool, dense. */
+export const DS_CNN_S: DsCnnConfig = Object.freeze({
+  name: 'ds-cnn-s',
+  inputFrames: 98,
+  inputBins: 40,
+  numClasses: 12,
+  channels: 64,
+  firstKernel: [10, 4] as const,
+  firstStrides: [2, 2] as const,
+  blocks: 4,
+  dropout: 0.2,
+});
+
+/**
+ * Build a DS-CNN whose input is a [frames, bins] spectrogram (the layout ASTFeatureExtractor emits)
+ * and whose output is logits (softmax lives in the loss and in the app's pipeline).
+ * Every initializer is seeded so the same seed gives the same starting weights.
+ */
+export function buildDsCnn(config: DsCnnConfig, seed: number): tf.Sequential {
+  let n = 0;
+  const init = () => tf.initializers.glorotUniform({ seed: seed + 7919 * n++ });
+  const model = tf.sequential({ name: config.name });
+  model.add(tf.layers.reshape({ inputShape: [config.inputFrames, config.inputBins], targetShape: [config.inputFrames, config.inputBins, 1], name: 'to_image' }));
+  model.add(
+    tf.layers.conv2d({
+      filters: config.channels,
+      kernelSize: [...config.firstKernel],
+      strides: [...config.firstStrides],
+      padding: 'same',
+      useBias: false,
+      kernelInitializer: init(),
+      name: 'conv_1',
+    }),
+  );
+  model.add(tf.layers.batchNormalization({ name: 'conv_1_bn' }));
+  model.add(tf.layers.reLU({ name: 'conv_1_relu' }));
+  for (let b = 1; b <= config.blocks; b++) {
+    model.add(
+      tf.layers.depthwiseConv2d({
+        kernelSize: 3,
+        padding: 'same',
+        useBias: false,
+        depthwiseInitializer: init(),
+        name: `dw_${b}`,
+      }),
+    );
+    model.add(tf.layers.batchNormalization({ name: `dw_${b}_bn` }));
+    model.add(tf.layers.reLU({ name: `dw_${b}_relu` }));
+    model.add(
+      tf.layers.conv2d({
+        filters: config.channels,
+        kernelSize: 1,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: init(),
+        name: `pw_${b}`,
+      }),
+    );
+    model.add(tf.layers.batchNormalization({ name: `pw_${b}_bn` }));
+    model.add(tf.layers.reLU({ name: `pw_${b}_relu` }));
+  }
+  model.add(tf.layers.globalAveragePooling2d({ name: 'pool' }));
+  if (config.dropout > 0) model.add(tf.layers.dropout({ rate: config.dropout, seed: seed + 1, name: 'dropout' }));
+  model.add(tf.layers.dense({ units: config.numClasses, kernelInitializer: init(), name: 'logits' }));
+  return model;
+}
+
+/** Multiply-accumulates of one forward pass, counted per layer from the built model's shapes. */
+export function countMacs(model: tf.LayersModel): number {
+  let macs = 0;
+  for (const layer of model.layers) {
+    const out = layer.outputShape as number[];
+    const weights = layer.getWeights();
+    const kernel = weights[0];
+    if (kernel === undefined) continue;
+    const outPositions = out.length === 4 ? (out[1] ?? 1) * (out[2] ?? 1) : 1;
+    const cls = layer.getClassName();
+    if (cls === 'Conv2D' || cls === 'Dense') macs += kernel.size * outPositions;
+    else if (cls === 'DepthwiseConv2D') macs += kernel.size * outPositions;
+  }
+  return macs;
+}

@@ -1,0 +1,48 @@
+// Typed training configuration with validated defaults.
+
+import { ConfigError } from '@whittle/datasets';
+
+export interface TrainConfig {
+  /** Registry name of the architecture (see MODEL_REGISTRY). */
+  readonly model: string;
+  readonly seed: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** Peak Adam learning rate; decays along a cosine to `learningRate * finalLearningRateFraction`. */
+  readonly learningRate: number;
+  readonly finalLearningRateFraction: number;
+  /** Stop after this many epochs without a validation-accuracy gain of at least `minDelta`. */
+  readonly earlyStopping: { readonly patience: number; readonly minDelta: number };
+}
+
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = Object.freeze({
+  model: 'ds-cnn-s',
+  seed: 42,
+  epochs: 16,
+  batchSize: 64,
+  learningRate: 3e-3,
+  finalLearningRateFraction: 0.05,
+  earlyStopping: Object.freeze({ patience: 4, minDelta: 0.001 }),
+});
+
+function check(ok: boolean, field: string, expected: string, got: unknown): void {
+  if (!ok) throw new ConfigError(`Argument '${field}' passed to 'train' must be ${expected}; got ${JSON.stringify(got)}`);
+}
+
+/** Merge a partial config over the defaults and validate every field. */
+export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
+  const c: TrainConfig = {
+    ...DEFAULT_TRAIN_CONFIG,
+    ...partial,
+    earlyStopping: { ...DEFAULT_TRAIN_CONFIG.earlyStopping, ...(partial.earlyStopping ?? {}) },
+  };
+  check(typeof c.model === 'string' && c.model.length > 0, 'model', 'a model name', c.model);
+  check(Number.isInteger(c.seed) && c.seed >= 0, 'seed', 'an integer ≥ 0', c.seed);
+  check(Number.isInteger(c.epochs) && c.epochs >= 1, 'epochs', 'an integer ≥ 1', c.epochs);
+  check(Number.isInteger(c.batchSize) && c.batchSize >= 1 && c.batchSize <= 4096, 'batchSize', 'an integer in [1, 4096]', c.batchSize);
+  check(c.learningRate > 0 && c.learningRate < 1, 'learningRate', 'in (0, 1)', c.learningRate);
+  check(c.finalLearningRateFraction > 0 && c.finalLearningRateFraction <= 1, 'finalLearningRateFraction', 'in (0, 1]', c.finalLearningRateFraction);
+  check(Number.isInteger(c.earlyStopping.patience) && c.earlyStopping.patience >= 1, 'earlyStopping.patience', 'an integer ≥ 1', c.earlyStopping.patience);
+  check(c.earlyStopping.minDelta >= 0, 'earlyStopping.minDelta', '≥ 0', c.earlyStopping.minDelta);
+  return Object.freeze(c);
+}
