@@ -1,0 +1,31 @@
+// Public API of @whittle/quantize: tfjs -> ONNX export, ONNX protobuf I/O, static int8 QDQ quantization.
+
+// The in-memory ONNX model and its bytes.
+export type { OnnxAttribute, OnnxDataType, OnnxDim, OnnxGraph, OnnxModel, OnnxNode, OnnxOpsetImport, OnnxTensor, OnnxValueInfo } from './onnx/onnx-model.ts';
+export { encodeOnnxModel } from './proto/encode-onnx-model.ts';
+export { decodeOnnxModel } from './proto/decode-onnx-model.ts';
+export { compactTensorNames } from './onnx/compact-tensor-names.ts';
+
+// tfjs LayersModel -> ONNX fp32.
+export { DEFAULT_EXPORT_CONFIG, SUPPORTED_OPSETS, resolveExportConfig } from './export/export-config.ts';
+export type { ExportConfig } from './export/export-config.ts';
+export { exportLayersModel } from './export/export-layers-model.ts';
+
+// Static int8 quantization: collect (calibration) -> apply.
+export { DEFAULT_STATIC_QUANTIZE_CONFIG, resolveStaticQuantizeConfig } from './quantize/static-quantize-config.ts';
+export type { ActivationType, StaticQuantizeConfig, StaticQuantizeConfigInput } from './quantize/static-quantize-config.ts';
+export { collectMinMax } from './calibrate/collect-min-max.ts';
+export type { CalibrationFeed, CollectMinMaxOptions } from './calibrate/collect-min-max.ts';
+export type { TensorRange, TensorRanges } from './quantize/tensor-ranges.ts';
+export { quantizeStatic } from './quantize/quantize-static.ts';
+export { planQdq } from './quantize/qdq-plan.ts';
+export type { QdqPlan } from './quantize/qdq-plan.ts';
+
+// Quantization arithmetic (ONNX QuantizeLinear semantics).
+export { activationParams, symmetricWeightParams } from './quantize/math/quant-params.ts';
+export type { QuantParams } from './quantize/math/quant-params.ts';
+export { dequantizeValue, quantizeArray } from './quantize/math/quantize-values.ts';
+export { roundHalfToEven } from './quantize/math/round-half-to-even.ts';
+
+// The closed sets: which tfjs layers export and which ONNX ops quantize.
+export { LAYER_EXPORTERS, OP_QUANTIZERS } from './registry.ts';
