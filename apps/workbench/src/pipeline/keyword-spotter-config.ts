@@ -19,7 +19,7 @@ export interface KeywordSpotterConfig {
   readonly publish: { readonly name: string };
 }
 
-export const DEFAULT_KEYWORD_SPOTTER_CONFIG: KeywordSpotterConfig = Object.freeze({
+export const DEFAULT_KEYWORD_SPOTTER_CONFIG: KeywordSpotterConfig = Object.freeze<KeywordSpotterConfig>({
   preset: 'default',
   data: { kind: 'synthetic', synth: {} },
   frontEnd: DEFAULT_FRONT_END_CONFIG,
@@ -30,13 +30,15 @@ export const DEFAULT_KEYWORD_SPOTTER_CONFIG: KeywordSpotterConfig = Object.freez
 });
 
 /** A few speakers and epochs: exercises every stage for real in well under a minute (tests, CI smoke). */
-export const TINY_KEYWORD_SPOTTER_CONFIG: KeywordSpotterConfig = Object.freeze({
+export const TINY_KEYWORD_SPOTTER_CONFIG: KeywordSpotterConfig = Object.freeze<KeywordSpotterConfig>({
   ...DEFAULT_KEYWORD_SPOTTER_CONFIG,
   preset: 'tiny',
   data: { kind: 'synthetic', synth: { preset: 'tiny' } },
   train: resolveTrainConfig({ epochs: 2, batchSize: 32 }),
   quantize: { ...DEFAULT_STATIC_QUANTIZE_CONFIG, calibration: { ...DEFAULT_STATIC_QUANTIZE_CONFIG.calibration, samples: 64 } },
   eval: { latencyRuns: 20, latencyWarmup: 5 },
+  // A smoke-test model must never be mistaken for the product: it publishes under its own name.
+  publish: { name: 'keyword-spotter-tiny' },
 });
 
 export const KEYWORD_SPOTTER_PRESETS = Object.freeze({ default: DEFAULT_KEYWORD_SPOTTER_CONFIG, tiny: TINY_KEYWORD_SPOTTER_CONFIG });

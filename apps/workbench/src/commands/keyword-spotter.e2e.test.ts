@@ -1,0 +1,141 @@
+// End-to-end smoke of the keyword-spotter job on the tiny preset: every stage runs for real, in one process.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { env, pipeline } from '@huggingface/transformers';
+import * as ort from 'onnxruntime-node';
+import { FbankExtractor, KWS_LABELS, normalizeFeatures, readSpeechCommands, readWav, resolveFrontEndConfig, type ProgressEvent, type Reporter } from '@whittle/datasets';
+import { main } from '../main.ts';
+
+interface Captured extends Reporter {
+  readonly lines: string[];
+  readonly stages: Set<string>;
+}
+
+function capture(): Captured {
+  const lines: string[] = [];
+  const stages = new Set<string>();
+  return {
+    lines,
+    stages,
+    progress: (e: ProgressEvent) => void stages.add(e.stage.replace(/\d+\/\d+/, 'N')),
+    info: (m: string) => void lines.push(m),
+    warn: (m: string) => void lines.push(`warning: ${m}`),
+  };
+}
+
+async function run(argv: string[], reporter: Reporter): Promise<string> {
+  const out: string[] = [];
+  process.exitCode = undefined;
+  await main(argv, { stdout: (t) => void out.push(t), reporter });
+  const code = process.exitCode;
+  process.exitCode = undefined;
+  expect(code ?? 0, `whittle ${argv.join(' ')} exit code`).toBe(0);
+  return out.join('\n');
+}
+
+const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+
+describe('whittle keyword-spotter --preset tiny', () => {
+  let work: string;
+  let models: string;
+  let reporter: Captured;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'whittle-e2e-'));
+    models = join(work, 'models');
+    reporter = capture();
+    await run(['keyword-spotter', '--preset', 'tiny', '--work', work, '--models', models, '--backend', 'wasm'], reporter);
+  }, 900_000);
+
+  it('reports progress for every long stage and names the backend', () => {
+    expect([...reporter.stages]).toEqual(expect.arrayContaining(['synth speech', 'features training', 'train epoch N', 'calibrate']));
+    expect(reporter.lines.some((l) => l.startsWith('tfjs backend: wasm'))).toBe(true);
+  });
+
+  it('writes fp32 and int8 ONNX files that pass onnx.checker full_check', async () => {
+    for (const file of ['model.onnx', 'model_int8.onnx']) {
+      const path = join(work, 'run', 'onnx', file);
+      execFileSync('/usr/bin/python3', ['-c', 'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)', path], { stdio: 'pipe' });
+    }
+    const record = JSON.parse(await readFile(join(work, 'run', 'onnx', 'onnx.json'), 'utf8'));
+    expect(record.parity.maxAbsLogitDiff).toBeLessThanOrEqual(1e-4);
+    expect(record.parity.topOneAgreement).toBe(1);
+    expect(record.bytes.int8 / record.bytes.fp32).toBeLessThanOrEqual(0.35);
+  });
+
+  it('compares the three variants in report.json and report.md', async () => {
+    const report = JSON.parse(await readFile(join(work, 'run', 'report', 'report.json'), 'utf8'));
+    expect(report.variants.map((v: { id: string }) => v.id).sort()).toEqual(['fp32', 'int8', 'tfjs-fp32']);
+    for (const v of report.variants) {
+      expect(v.metrics.accuracy).toBeGreaterThanOrEqual(0);
+      expect(v.metrics.accuracy).toBeLessThanOrEqual(1);
+      expect(v.metrics.confusion.length).toBe(KWS_LABELS.length);
+      expect(v.sizeBytes).toBeGreaterThan(0);
+    }
+    const fp32 = report.variants.find((v: { id: string }) => v.id === 'fp32');
+    expect(fp32.latency.p50).toBeGreaterThan(0);
+    const md = await readFile(join(work, 'run', 'report', 'report.md'), 'utf8');
+    expect(md).toContain('int8');
+    expect(md).toContain((fp32.metrics.accuracy * 100).toFixed(2));
+  });
+
+  it('publishes a versioned model whose manifest hashes every file', async () => {
+    const [name] = await readdir(models);
+    expect(name).toBe('keyword-spotter-tiny');
+    const dir = join(models, name as string, '0.1.0');
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    for (const file of ['onnx/model.onnx', 'onnx/model_int8.onnx', 'config.json', 'preprocessor_config.json', 'README.md']) {
+      expect(manifest.files[file].sha256, file).toBe(await sha256(join(dir, file)));
+    }
+    expect(manifest.training.backend.name).toBe('wasm');
+    expect(manifest.gitCommit).toMatch(/^([0-9a-f]{40}(-dirty)?|unknown)$/);
+    const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
+    expect(Object.values(config.id2label)).toEqual([...KWS_LABELS]);
+  });
+
+  it('reruns from caches and leaves the published version untouched', async () => {
+    const dir = join(models, 'keyword-spotter-tiny', '0.1.0');
+    const before = (await stat(join(dir, 'manifest.json'))).mtimeMs;
+    const again = capture();
+    await run(['publish', '--run', join(work, 'run'), '--models', models], again);
+    expect(again.lines.some((l) => l.includes('model unchanged'))).toBe(true);
+    expect((await stat(join(dir, 'manifest.json'))).mtimeMs).toBe(before);
+  });
+
+  it('evaluates the published model on a Speech Commands folder as JSON', async () => {
+    const out = await run(['eval', '--model', join(models, 'keyword-spotter-tiny', '0.1.0'), '--data', join(work, 'data'), '--json', '--latency-runs', '5', '--cache', join(work, 'features')], capture());
+    const result = JSON.parse(out);
+    expect(result.clips).toBeGreaterThan(0);
+    expect(Object.keys(result.variants).sort()).toEqual(['fp32', 'int8']);
+    const report = JSON.parse(await readFile(join(work, 'run', 'report', 'report.json'), 'utf8'));
+    // Same published files, same test split: the numbers must be the report's.
+    expect(result.variants.fp32.accuracy).toBeCloseTo(report.variants.find((v: { id: string }) => v.id === 'fp32').metrics.accuracy, 10);
+  });
+
+  it.each(['fp32', 'int8'] as const)('loads in transformers.js audio-classification (%s) with the scores onnxruntime gives on our features', async (dtype) => {
+    const dir = join(models, 'keyword-spotter-tiny', '0.1.0');
+    const pre = JSON.parse(await readFile(join(dir, 'preprocessor_config.json'), 'utf8'));
+    const clip = (await readSpeechCommands(join(work, 'data'), { seed: 42 })).entries.find((e) => e.split === 'testing' && e.offset === undefined)!;
+    const audio = (await readWav(clip.path)).samples;
+
+    env.allowRemoteModels = false;
+    env.localModelPath = `${models}/`;
+    const classify = await pipeline('audio-classification', 'keyword-spotter-tiny/0.1.0', { dtype });
+    const scores = (await classify(audio, { top_k: KWS_LABELS.length })) as { label: string; score: number }[];
+
+    const frontEnd = resolveFrontEndConfig({ numMelBins: pre.num_mel_bins, frames: pre.max_length });
+    const features = normalizeFeatures(Float32Array.from(await new FbankExtractor(frontEnd).extract(audio)), { mean: pre.mean, std: pre.std });
+    const session = await ort.InferenceSession.create(join(dir, 'onnx', dtype === 'fp32' ? 'model.onnx' : 'model_int8.onnx'));
+    const logits = (await session.run({ input_values: new ort.Tensor('float32', features, [1, frontEnd.frames, frontEnd.numMelBins]) }))['logits']!.data as Float32Array;
+    await session.release();
+    const max = Math.max(...logits);
+    const exp = Array.from(logits, (l) => Math.exp(l - max));
+    const total = exp.reduce((a, b) => a + b, 0);
+    expect(scores.length).toBe(KWS_LABELS.length);
+    for (const { label, score } of scores) expect(score, label).toBeCloseTo((exp[KWS_LABELS.indexOf(label)] as number) / total, 5);
+  });
+});

@@ -1,0 +1,52 @@
+// `whittle keyword-spotter`: every stage of the keyword-spotter job in one process (the Nx targets run them one by one).
+
+import { join } from 'node:path';
+import { defineCommand } from '../cli/command.ts';
+import { ensureSyntheticSpeech, synthConfigFor } from '../pipeline/data-stage.ts';
+import { keywordSpotterPreset, type KeywordSpotterConfig } from '../pipeline/keyword-spotter-config.ts';
+import { runPublishStage } from '../pipeline/publish-stage.ts';
+import { runQuantizeStage } from '../pipeline/quantize-stage.ts';
+import { runReportStage } from '../pipeline/report-stage.ts';
+import { runTrainStage } from '../pipeline/train-stage.ts';
+import { resolveTrainConfig } from '@whittle/distill';
+import { BACKEND_OPTION, DEFAULT_WORK_DIR, PRESET_OPTION, QUIET_OPTION, SEED_OPTION, seedFrom } from './common-options.ts';
+
+export const keywordSpotterCommand = defineCommand({
+  spec: {
+    name: 'keyword-spotter',
+    summary: 'Run the whole keyword-spotter job: data, training, ONNX, int8, report, publish',
+    usage: 'whittle keyword-spotter [--work <dir>] [--data <dir>] [--preset default|tiny] [--models models]',
+    options: {
+      work: { kind: 'string', description: 'working directory for data, features and the run', default: DEFAULT_WORK_DIR },
+      data: { kind: 'string', description: 'use this Speech Commands folder instead of generating synthetic speech' },
+      preset: PRESET_OPTION,
+      seed: SEED_OPTION,
+      backend: BACKEND_OPTION,
+      models: { kind: 'string', description: 'root of published models; "none" skips publishing', default: 'models' },
+      version: { kind: 'string', description: 'version to publish as; default: unchanged latest, else next patch' },
+      quiet: QUIET_OPTION,
+    },
+    examples: ['whittle keyword-spotter --preset tiny --work /tmp/kws --models none'],
+  },
+  async run(o, _p, io) {
+    const started = performance.now();
+    const preset = keywordSpotterPreset(o.preset ?? 'default');
+    const seed = seedFrom(o.seed);
+    const config: KeywordSpotterConfig = {
+      ...preset,
+      ...(o.data === undefined ? {} : { data: { kind: 'folder', dir: o.data } }),
+      train: resolveTrainConfig({ ...preset.train, ...(seed === undefined ? {} : { seed }) }),
+    };
+    const work = o.work as string;
+    const dataDir = o.data ?? join(work, 'data');
+    const runDir = join(work, 'run');
+    if (config.data.kind === 'synthetic') await ensureSyntheticSpeech(dataDir, synthConfigFor(config, seed), io.reporter);
+    await runTrainStage({ dataDir, runDir, config, backend: o.backend as string, reporter: io.reporter });
+    await runQuantizeStage({ dataDir, runDir, backend: o.backend as string, reporter: io.reporter });
+    await runReportStage({ dataDir, runDir, reporter: io.reporter });
+    if (o.models !== 'none') {
+      await runPublishStage({ runDir, modelsRoot: o.models as string, ...(o.version === undefined ? {} : { version: o.version }), reporter: io.reporter });
+    }
+    io.reporter.info(`keyword-spotter done in ${((performance.now() - started) / 1000).toFixed(1)} s; report: ${join(runDir, 'report', 'report.md')}`);
+  },
+});

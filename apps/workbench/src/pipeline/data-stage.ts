@@ -1,0 +1,30 @@
+// Stage 1: make sure a Speech Commands folder exists: generate the synthetic one unless it is up to date.
+
+import { readFile, rm } from 'node:fs/promises';
+import { DEFAULT_SYNTH_CONFIG, generateSyntheticSpeechCommands, resolveSynthConfig, TINY_SYNTH_CONFIG, type Reporter, type SynthConfig } from '@whittle/datasets';
+import type { KeywordSpotterConfig } from './keyword-spotter-config.ts';
+import { configHash } from '../runtime/provenance.ts';
+
+/** The synth config a preset asks for, with an optional seed override. */
+export function synthConfigFor(config: KeywordSpotterConfig, seed?: number): SynthConfig {
+  if (config.data.kind !== 'synthetic') throw new Error('synthConfigFor() needs a synthetic data source');
+  const base = config.preset === 'tiny' ? TINY_SYNTH_CONFIG : DEFAULT_SYNTH_CONFIG;
+  return resolveSynthConfig({ ...base, ...config.data.synth, ...(seed === undefined ? {} : { seed }) });
+}
+
+/** Generate into `outDir` unless it already holds a dataset made from the same config. */
+export async function ensureSyntheticSpeech(outDir: string, synth: SynthConfig, reporter: Reporter): Promise<{ generated: boolean }> {
+  const want = configHash(synth);
+  const have = await readFile(`${outDir}/synth.json`, 'utf8')
+    .then((text) => configHash((JSON.parse(text) as { config: unknown }).config))
+    .catch(() => undefined);
+  if (have === want) {
+    reporter.info(`data: ${outDir} is up to date (synth config ${want})`);
+    return { generated: false };
+  }
+  if (have !== undefined) reporter.info(`data: ${outDir} was made from another config; regenerating`);
+  await rm(outDir, { recursive: true, force: true });
+  const summary = await generateSyntheticSpeechCommands(synth, outDir, reporter);
+  reporter.info(`data: ${JSON.stringify(summary)}`);
+  return { generated: true };
+}

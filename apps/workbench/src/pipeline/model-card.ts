@@ -1,0 +1,70 @@
+// The published model's README.md: what it is, how to load it, and its measured numbers.
+
+import type { ComparisonReport } from '@whittle/eval';
+import type { OnnxRecord } from './quantize-stage.ts';
+import type { TrainRecord } from './train-stage.ts';
+
+/** Per-variant headline numbers for manifests and cards. */
+export function variantHeadline(report: ComparisonReport): Record<string, { accuracy: number; sizeBytes: number; latencyP50Ms: number | null; latencyP95Ms: number | null }> {
+  return Object.fromEntries(
+    report.variants.map((v) => [v.id, { accuracy: v.metrics.accuracy, sizeBytes: v.sizeBytes, latencyP50Ms: v.latency?.p50 ?? null, latencyP95Ms: v.latency?.p95 ?? null }]),
+  );
+}
+
+export function renderModelCard(input: { version: string; record: TrainRecord; onnxRecord: OnnxRecord; report: ComparisonReport }): string {
+  const { version, record, onnxRecord, report } = input;
+  const name = record.config.publish.name;
+  const rows = report.variants.map(
+    (v) =>
+      `| ${v.id} | ${(v.metrics.accuracy * 100).toFixed(2)}% | ${v.sizeBytes.toLocaleString('en-US')} | ${v.latency ? v.latency.p50.toFixed(3) : 'n/a'} | ${v.latency ? v.latency.p95.toFixed(3) : 'n/a'} |`,
+  );
+  const synthetic = record.config.data.kind === 'synthetic';
+  return `# ${name} ${version}
+
+A ${record.labels.length}-class keyword spotter (${record.labels.join(', ')}) for 1 s clips of 16 kHz mono audio.
+Architecture: ${record.model.name} (${record.model.params.toLocaleString('en-US')} parameters, ${(record.model.macs / 1e6).toFixed(2)} M multiply-accumulates per clip),
+trained with TensorFlow.js on the ${record.backend.name} backend and exported to ONNX opset ${onnxRecord.opset} by Whittle.
+
+## Files
+
+| file | what |
+| --- | --- |
+| onnx/model.onnx | fp32 |
+| onnx/model_int8.onnx | static int8 (QDQ, per-channel symmetric int8 weights, int8 activations, MinMax calibration on ${onnxRecord.calibration.samples} training clips) |
+| config.json | labels (id2label / label2id) |
+| preprocessor_config.json | the audio front end (transformers.js ASTFeatureExtractor: ${record.config.frontEnd.numMelBins} mel bins, ${record.config.frontEnd.frames} frames) |
+| manifest.json | sha256 of every file, metrics, data, training config, backend, git commit, date |
+| report.md / report.json | the full comparison (per-class recall, confusion matrices) |
+
+## Use
+
+\`\`\`js
+import { env, pipeline } from '@huggingface/transformers';
+env.allowRemoteModels = false;
+env.localModelPath = '/path/to/models/';
+const classify = await pipeline('audio-classification', '${name}/${version}', { dtype: 'int8' }); // or 'fp32'
+const scores = await classify(audio16kHzFloat32); // [{ label, score }, ...]
+\`\`\`
+
+\`config.json\` says \`model_type: audio-spectrogram-transformer\` only so transformers.js uses its generic
+\`input_values -> logits\` audio-classification wrapper; the network is a ${record.model.name}.
+With onnxruntime directly, feed \`input_values\` float32 [batch, ${record.config.frontEnd.frames}, ${record.config.frontEnd.numMelBins}] computed as in preprocessor_config.json; read \`logits\` [batch, ${record.labels.length}].
+
+## Measured on the test split (${report.variants[0]?.metrics.count ?? 0} clips)
+
+| variant | accuracy | bytes | p50 ms (batch 1, 1 thread) | p95 ms |
+| --- | --- | --- | --- | --- |
+${rows.join('\n')}
+
+ONNX fp32 vs tfjs parity on the test split: max |Δlogit| ${onnxRecord.parity.maxAbsLogitDiff.toExponential(2)}, top-1 agreement ${(onnxRecord.parity.topOneAgreement * 100).toFixed(2)}%.
+
+## Data and limits
+
+${
+  synthetic
+    ? `Trained on synthetic speech generated on the build machine with espeak-ng and flite voices (random rate, pitch, time offset, noise); train, validation and test never share a voice. Accuracy on real human speech and on unseen TTS engines is not measured by this report and will be lower.`
+    : `Trained on the Speech Commands folder at ${record.dataset.dir}.`
+}
+Training: ${record.training.history.length} epochs (best ${record.training.bestEpoch}), Adam, seed ${record.config.train.seed}, ${record.training.samplesPerSecond.toFixed(0)} samples/s.
+`;
+}

@@ -1,0 +1,62 @@
+// Stage 4: evaluate tfjs fp32, ONNX fp32 and ONNX int8 on the test split and write the comparison report.
+
+import { readFile, stat } from 'node:fs/promises';
+import type { Reporter } from '@whittle/datasets';
+import { buildComparisonReport, evaluateVariants, writeReport, type ComparisonReport } from '@whittle/eval';
+import type { OnnxRecord } from './quantize-stage.ts';
+import { runLayout } from './run-layout.ts';
+import { normalized, speechIndex, splitFeatures } from './speech-features.ts';
+import type { TrainRecord } from './train-stage.ts';
+
+export async function runReportStage(input: { dataDir: string; runDir: string; reporter: Reporter }): Promise<ComparisonReport> {
+  const { reporter } = input;
+  const layout = runLayout(input.runDir);
+  const record = JSON.parse(await readFile(layout.trainRecord, 'utf8')) as TrainRecord;
+  const onnxRecord = JSON.parse(await readFile(layout.onnxRecord, 'utf8')) as OnnxRecord;
+  const { config } = record;
+  const entries = await speechIndex(input.dataDir, { seed: config.train.seed });
+  const test = normalized(await splitFeatures(entries, 'testing', config.frontEnd, { cacheDir: layout.featureCache, reporter }), record.normalization);
+  const tfjsBytes = await readFile(layout.tfjsTestLogits);
+  const weightsBytes = (await stat(`${layout.train}/weights.bin`)).size + (await stat(`${layout.train}/model.json`)).size;
+
+  reporter.info(`evaluating 3 variants on ${test.count} test clips`);
+  const variants = await evaluateVariants(
+    [
+      { id: 'fp32', kind: 'onnx', path: layout.fp32 },
+      { id: 'int8', kind: 'onnx', path: layout.int8 },
+      {
+        id: 'tfjs-fp32',
+        kind: 'precomputed',
+        logits: new Float32Array(tfjsBytes.buffer.slice(tfjsBytes.byteOffset, tfjsBytes.byteOffset + tfjsBytes.byteLength)),
+        sizeBytes: weightsBytes,
+        description: `tfjs layers model (model.json + weights.bin) on ${record.backend.name}`,
+      },
+    ],
+    test,
+    [...record.labels],
+    { latencyRuns: config.eval.latencyRuns, latencyWarmup: config.eval.latencyWarmup, threads: 1, reporter },
+  );
+  const report = buildComparisonReport({
+    title: `Keyword spotter (${record.model.name}): fp32 vs int8`,
+    variants,
+    classNames: [...record.labels],
+    dataset: { dir: record.dataset.dir, split: 'testing', clips: test.count, speakers: record.dataset.speakers },
+    extra: {
+      model: record.model,
+      backend: record.backend.name,
+      training: {
+        bestEpoch: record.training.bestEpoch,
+        epochsRun: record.training.history.length,
+        bestValidationAccuracy: record.training.bestValidationAccuracy,
+        samplesPerSecond: record.training.samplesPerSecond,
+        seconds: record.training.seconds,
+      },
+      onnx: onnxRecord,
+      configHash: record.configHash,
+      gitCommit: record.provenance.gitCommit,
+    },
+  });
+  const paths = await writeReport(layout.report, report);
+  reporter.info(`report: ${paths.mdPath}`);
+  return report;
+}

@@ -1,0 +1,73 @@
+// Turns a Speech Commands folder into normalised feature sets per split, using the cached extractor.
+
+import {
+  extractFeatures,
+  featureStatistics,
+  KWS_LABELS,
+  loadClip,
+  normalizeFeatures,
+  readSpeechCommands,
+  type FeatureNormalization,
+  type FeatureSet,
+  type FeatureSource,
+  type FrontEndConfig,
+  type Reporter,
+  type SpeechCommandsEntry,
+} from '@whittle/datasets';
+
+export type SplitName = 'training' | 'validation' | 'testing';
+
+/** Counts that describe a dataset in reports and manifests. */
+export interface DatasetSummary {
+  readonly dir: string;
+  readonly clips: Readonly<Record<SplitName, number>>;
+  readonly perLabel: Readonly<Record<SplitName, Readonly<Record<string, number>>>>;
+  readonly speakers: Readonly<Record<SplitName, number>>;
+}
+
+function toSource(entry: SpeechCommandsEntry): FeatureSource {
+  const id = entry.offset === undefined ? entry.path : `${entry.path}@${entry.offset}`;
+  return entry.offset === undefined ? { id, path: entry.path, labelIndex: entry.labelIndex } : { id, path: entry.path, labelIndex: entry.labelIndex, offset: entry.offset };
+}
+
+/** Read the folder's clip index (lists or hash split; every clip is 'testing' with allClipsAsTest). */
+export async function speechIndex(dir: string, options: { allClipsAsTest?: boolean; seed?: number } = {}): Promise<readonly SpeechCommandsEntry[]> {
+  const index = await readSpeechCommands(dir, { allClipsAsTest: options.allClipsAsTest ?? false, seed: options.seed ?? 0 });
+  return index.entries;
+}
+
+export function summarizeDataset(dir: string, entries: readonly SpeechCommandsEntry[]): DatasetSummary {
+  const splits: SplitName[] = ['training', 'validation', 'testing'];
+  const clips = Object.fromEntries(splits.map((s) => [s, entries.filter((e) => e.split === s).length])) as Record<SplitName, number>;
+  const perLabel = Object.fromEntries(
+    splits.map((s) => [s, Object.fromEntries(KWS_LABELS.map((l) => [l, entries.filter((e) => e.split === s && e.label === l).length]))]),
+  ) as Record<SplitName, Record<string, number>>;
+  const speakers = Object.fromEntries(splits.map((s) => [s, new Set(entries.filter((e) => e.split === s).map((e) => e.speaker)).size])) as Record<SplitName, number>;
+  return { dir, clips, perLabel, speakers };
+}
+
+/**
+ * Raw features of one split, cached by content under `cacheDir`. Normalisation is applied by the
+ * caller with statistics from the training split, the same ones the published model carries.
+ */
+export async function splitFeatures(
+  entries: readonly SpeechCommandsEntry[],
+  split: SplitName,
+  frontEnd: FrontEndConfig,
+  options: { cacheDir: string; reporter: Reporter; limit?: number },
+): Promise<FeatureSet> {
+  let chosen = entries.filter((e) => e.split === split);
+  if (options.limit !== undefined) chosen = chosen.slice(0, options.limit);
+  const load = (s: FeatureSource) => loadClip(s.path, { sampleRate: frontEnd.sampleRate, length: frontEnd.clipSamples, offset: s.offset ?? 0, resample: true });
+  return extractFeatures(chosen.map(toSource), frontEnd, load, { cacheDir: options.cacheDir, reporter: options.reporter, stage: `features ${split}` });
+}
+
+/** Statistics from the training split's raw features. */
+export function trainingNormalization(training: FeatureSet): FeatureNormalization {
+  return featureStatistics(training.features);
+}
+
+/** A normalised copy of a raw feature set (the cache keeps raw values). */
+export function normalized(set: FeatureSet, norm: FeatureNormalization): FeatureSet {
+  return { ...set, features: normalizeFeatures(Float32Array.from(set.features), norm) };
+}
