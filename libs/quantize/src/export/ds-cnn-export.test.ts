@@ -1,7 +1,7 @@
 // The real DS-CNN-S (with perturbed batch-norm statistics) exports with tfjs parity and carries its metadata.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDsCnn, DS_CNN_S } from '../../../distill/src/models/ds-cnn.ts';
+import { buildDsCnn, DS_CNN_S } from '@whittle/distill';
 import { decodeOnnxModel } from '../proto/decode-onnx-model.ts';
 import { encodeOnnxModel } from '../proto/encode-onnx-model.ts';
 import { maxAbsDiff, perturbBatchNorms, predictTfjs, randomData, runOnnx } from '../testing/onnx-test-utils.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDsCnn, DS_CNN_S } from '../../../distill/src/models/ds-cnn.ts';
+import { buildDsCnn, DS_CNN_S } from '@whittle/distill';
 import { collectMinMax } from '../calibrate/collect-min-max.ts';
 import { DEFAULT_EXPORT_CONFIG } from '../export/export-config.ts';
 import { exportLayersModel } from '../export/export-layers-model.ts';
