@@ -1,0 +1,9 @@
+// Backend selection, the wasm gradient kernels and training speed-ups, re-exported for the lib's public index.
+
+export { activateBackend, selectBackend } from './select-backend.ts';
+export type { BackendCandidate, SelectedBackend } from './select-backend.ts';
+export { candidatesFor, CPU_CANDIDATE, DEFAULT_BACKEND_CANDIDATES, TFJS_NODE_CANDIDATE, WASM_CANDIDATE } from './candidates.ts';
+export { registerWasmGradientKernels, WASM_GRADIENT_KERNELS } from './kernels/register-wasm-gradient-kernels.ts';
+export { installWasmKernelOverrides, WASM_KERNEL_OVERRIDES } from './kernels/install-wasm-kernel-overrides.ts';
+export type { WasmKernelOverride } from './kernels/wasm-kernel-override.ts';
+export { registerTrainingGradients } from './gradients/register-training-gradients.ts';

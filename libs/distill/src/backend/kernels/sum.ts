@@ -1,0 +1,20 @@
+// Faster wasm Sum for float32 reductions over a contiguous block of leading or middle axes.
+
+import type { WasmKernelOverride } from './wasm-kernel-override.ts';
+import { axisBlockOf, reduceAxisBlock } from './reduce-axis-block.ts';
+
+interface Attrs {
+  axis: number | number[];
+  keepDims: boolean;
+}
+
+/** Sum over e.g. axes [0, 1, 2] of NHWC (every batch-norm gradient) without the builtin's full transpose. */
+export const SUM_WASM_OVERRIDE: WasmKernelOverride<Attrs> = {
+  kernelName: 'Sum',
+  fastPath: ({ inputs, backend, attrs }) => {
+    const x = inputs['x'];
+    if (x === undefined || x.dtype !== 'float32') return undefined;
+    const block = axisBlockOf(x.shape, attrs.axis);
+    return block === undefined ? undefined : reduceAxisBlock(backend, x, block, 'sum', attrs.keepDims);
+  },
+};
