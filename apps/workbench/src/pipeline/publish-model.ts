@@ -105,6 +105,5 @@ export async function publishModel(root: string, content: PublishContent, option
     const manifest = { name: content.name, version: finalVersion, ...content.manifest, files: Object.fromEntries(Object.entries(files).map(([f, sha256]) => [f, { sha256, bytes: sizes[f] }])) };
     await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   });
-  options.reporter.info(`published ${content.name} ${finalVersion} -> ${target}`);
   return { kind: 'published', version: finalVersion, dir: target };
 }
