@@ -4,17 +4,21 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_FRONT_END_CONFIG, FbankExtractor, KWS_LABELS, SeededRandom, type FeatureSet } from '@whittle/datasets';
+import { FbankExtractor, KWS_LABELS, SeededRandom, type FeatureSet } from '@whittle/datasets';
 import { getModelSpec, resolveTrainConfig, trainClassifier } from '@whittle/distill';
 import { measureOnnxLatency } from '@whittle/eval';
 import { collectMinMax, DEFAULT_EXPORT_CONFIG, DEFAULT_STATIC_QUANTIZE_CONFIG, encodeOnnxModel, exportLayersModel, quantizeStatic } from '@whittle/quantize';
 import { defineCommand } from '../cli/command.ts';
+import { DEFAULT_KEYWORD_SPOTTER_CONFIG } from '../pipeline/keyword-spotter-config.ts';
 import { useTfBackend } from '../runtime/tf-backend.ts';
 import { BACKEND_OPTION, QUIET_OPTION } from './common-options.ts';
 
+/** The front end the keyword spotter ships with, so the numbers are the default job's. */
+const FRONT_END = DEFAULT_KEYWORD_SPOTTER_CONFIG.frontEnd;
+
 function randomSet(count: number, seed: number): FeatureSet {
   const rng = new SeededRandom(seed);
-  const { frames, numMelBins: bins } = DEFAULT_FRONT_END_CONFIG;
+  const { frames, numMelBins: bins } = FRONT_END;
   const features = Float32Array.from({ length: count * frames * bins }, () => rng.normal());
   const labels = Int32Array.from({ length: count }, () => rng.int(0, KWS_LABELS.length - 1));
   return { features, frames, bins, count, labels, ids: Array.from({ length: count }, (_, i) => `r${i}`) };
@@ -36,7 +40,7 @@ export const benchCommand = defineCommand({
   async run(o, _p, io) {
     const backend = await useTfBackend(o.backend as string);
     const spec = getModelSpec('ds-cnn-s');
-    const shape = { inputFrames: DEFAULT_FRONT_END_CONFIG.frames, inputBins: DEFAULT_FRONT_END_CONFIG.numMelBins, numClasses: KWS_LABELS.length };
+    const shape = { inputFrames: FRONT_END.frames, inputBins: FRONT_END.numMelBins, numClasses: KWS_LABELS.length };
     const trainCount = o['train-samples'] ?? 1024;
     const config = resolveTrainConfig({ epochs: 2, batchSize: 64, earlyStopping: { patience: 5, minDelta: 0 } });
 
@@ -70,9 +74,9 @@ export const benchCommand = defineCommand({
     await rm(dir, { recursive: true, force: true });
 
     // Features: transformers.js' ASTFeatureExtractor on 1 s clips.
-    const extractor = new FbankExtractor(DEFAULT_FRONT_END_CONFIG);
+    const extractor = new FbankExtractor(FRONT_END);
     const rng = new SeededRandom(4);
-    const clip = Float32Array.from({ length: DEFAULT_FRONT_END_CONFIG.clipSamples }, () => 0.1 * rng.normal());
+    const clip = Float32Array.from({ length: FRONT_END.clipSamples }, () => 0.1 * rng.normal());
     for (let i = 0; i < 20; i++) await extractor.extract(clip);
     const clips = 300;
     const t0 = performance.now();
