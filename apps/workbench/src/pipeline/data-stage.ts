@@ -25,6 +25,11 @@ export async function ensureSyntheticSpeech(outDir: string, synth: SynthConfig, 
   if (have !== undefined) reporter.info(`data: ${outDir} was made from another config; regenerating`);
   await rm(outDir, { recursive: true, force: true });
   const summary = await generateSyntheticSpeechCommands(synth, outDir, reporter);
-  reporter.info(`data: ${JSON.stringify(summary)}`);
+  const words = Object.entries(summary.perLabel).filter(([label, n]) => !label.startsWith('_') && n > 0);
+  reporter.info(
+    `data: ${summary.clips} clips (${words.length} target words x ~${Math.round(words.reduce((a, [, n]) => a + n, 0) / Math.max(words.length, 1))}, ` +
+      `${summary.perLabel['_unknown_'] ?? 0} _unknown_), speakers ${summary.speakers.training}/${summary.speakers.validation}/${summary.speakers.testing} ` +
+      `(train/validation/test) from ${summary.engines.join(' + ')}, ${summary.backgroundNoise.files} noise files; details in ${outDir}/synth.json`,
+  );
   return { generated: true };
 }

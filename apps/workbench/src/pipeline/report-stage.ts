@@ -22,8 +22,13 @@ export async function runReportStage(input: { dataDir: string; runDir: string; r
   reporter.info(`evaluating 3 variants on ${test.count} test clips`);
   const variants = await evaluateVariants(
     [
-      { id: 'fp32', kind: 'onnx', path: layout.fp32 },
-      { id: 'int8', kind: 'onnx', path: layout.int8 },
+      { id: 'fp32', kind: 'onnx', path: layout.fp32, description: `ONNX fp32, opset ${onnxRecord.opset}, batch norm folded` },
+      {
+        id: 'int8',
+        kind: 'onnx',
+        path: layout.int8,
+        description: `ONNX static int8 (QDQ): per-channel symmetric int8 weights, int8 activations, ${onnxRecord.calibration.method} calibration on ${onnxRecord.calibration.samples} training clips`,
+      },
       {
         id: 'tfjs-fp32',
         kind: 'precomputed',

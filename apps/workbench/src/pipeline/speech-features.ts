@@ -22,6 +22,7 @@ export interface DatasetSummary {
   readonly dir: string;
   readonly clips: Readonly<Record<SplitName, number>>;
   readonly perLabel: Readonly<Record<SplitName, Readonly<Record<string, number>>>>;
+  /** Distinct speakers per split (silence windows, cut from noise files, have none). */
   readonly speakers: Readonly<Record<SplitName, number>>;
 }
 
@@ -42,7 +43,7 @@ export function summarizeDataset(dir: string, entries: readonly SpeechCommandsEn
   const perLabel = Object.fromEntries(
     splits.map((s) => [s, Object.fromEntries(KWS_LABELS.map((l) => [l, entries.filter((e) => e.split === s && e.label === l).length]))]),
   ) as Record<SplitName, Record<string, number>>;
-  const speakers = Object.fromEntries(splits.map((s) => [s, new Set(entries.filter((e) => e.split === s).map((e) => e.speaker)).size])) as Record<SplitName, number>;
+  const speakers = Object.fromEntries(splits.map((s) => [s, new Set(entries.filter((e) => e.split === s && e.offset === undefined).map((e) => e.speaker)).size])) as Record<SplitName, number>;
   return { dir, clips, perLabel, speakers };
 }
 

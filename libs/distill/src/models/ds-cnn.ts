@@ -35,6 +35,10 @@ export const DS_CNN_S: DsCnnConfig = Object.freeze({
  */
 export function buildDsCnn(config: DsCnnConfig, seed: number): tf.Sequential {
   let n = 0;
+  // Keras' default momentum (0.99) leaves the moving statistics far from the batch ones for the first
+  // few hundred steps, so early validation (inference mode) reads near chance and can trip early
+  // stopping; 0.9 (PyTorch's 0.1) tracks them within an epoch.
+  const bn = (name: string) => tf.layers.batchNormalization({ momentum: 0.9, name });
   const init = () => tf.initializers.glorotUniform({ seed: seed + 7919 * n++ });
   const model = tf.sequential({ name: config.name });
   model.add(tf.layers.reshape({ inputShape: [config.inputFrames, config.inputBins], targetShape: [config.inputFrames, config.inputBins, 1], name: 'to_image' }));
@@ -49,7 +53,7 @@ export function buildDsCnn(config: DsCnnConfig, seed: number): tf.Sequential {
       name: 'conv_1',
     }),
   );
-  model.add(tf.layers.batchNormalization({ name: 'conv_1_bn' }));
+  model.add(bn('conv_1_bn'));
   model.add(tf.layers.reLU({ name: 'conv_1_relu' }));
   for (let b = 1; b <= config.blocks; b++) {
     model.add(
@@ -61,7 +65,7 @@ export function buildDsCnn(config: DsCnnConfig, seed: number): tf.Sequential {
         name: `dw_${b}`,
       }),
     );
-    model.add(tf.layers.batchNormalization({ name: `dw_${b}_bn` }));
+    model.add(bn(`dw_${b}_bn`));
     model.add(tf.layers.reLU({ name: `dw_${b}_relu` }));
     model.add(
       tf.layers.conv2d({
@@ -73,7 +77,7 @@ export function buildDsCnn(config: DsCnnConfig, seed: number): tf.Sequential {
         name: `pw_${b}`,
       }),
     );
-    model.add(tf.layers.batchNormalization({ name: `pw_${b}_bn` }));
+    model.add(bn(`pw_${b}_bn`));
     model.add(tf.layers.reLU({ name: `pw_${b}_relu` }));
   }
   model.add(tf.layers.globalAveragePooling2d({ name: 'pool' }));
