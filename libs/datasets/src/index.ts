@@ -3,6 +3,7 @@
 export { WhittleError, ConfigError, BadFileError, UnsupportedError, MissingToolError } from './core/errors.ts';
 export type { WhittleErrorCode } from './core/errors.ts';
 export { SeededRandom } from './core/random.ts';
+export type { RandomSnapshot } from './core/random.ts';
 export { writeFileAtomic, writeDirAtomic } from './core/atomic-write.ts';
 export { SILENT_REPORTER } from './core/progress.ts';
 export type { ProgressEvent, Reporter } from './core/progress.ts';

@@ -20,6 +20,11 @@ export const BACKEND_OPTION = {
 
 export const SEED_OPTION = { kind: 'number', description: 'random seed for data, initialisation and shuffling; env WHITTLE_SEED', integer: true } as const;
 
+export const RESUME_OPTION = {
+  kind: 'boolean',
+  description: 'continue training from the last checkpoint in <run>/checkpoints/ (same config and data required)',
+} as const;
+
 export const QUIET_OPTION = { kind: 'boolean', description: 'no progress output on stderr' } as const;
 
 /** The seed from --seed, else WHITTLE_SEED, else undefined (the preset's). */

@@ -2,6 +2,7 @@
 
 import { join } from 'node:path';
 import { defineCommand } from '../cli/command.ts';
+import { withInterruptSignal } from '../cli/interrupt-signal.ts';
 import { ensureSyntheticSpeech, synthConfigFor } from '../pipeline/data-stage.ts';
 import { keywordSpotterPreset, type KeywordSpotterConfig } from '../pipeline/keyword-spotter-config.ts';
 import { runPublishStage } from '../pipeline/publish-stage.ts';
@@ -9,7 +10,7 @@ import { runQuantizeStage } from '../pipeline/quantize-stage.ts';
 import { runReportStage } from '../pipeline/report-stage.ts';
 import { runTrainStage } from '../pipeline/train-stage.ts';
 import { resolveTrainConfig } from '@whittle/distill';
-import { BACKEND_OPTION, DEFAULT_WORK_DIR, PRESET_OPTION, QUIET_OPTION, SEED_OPTION, seedFrom } from './common-options.ts';
+import { BACKEND_OPTION, DEFAULT_WORK_DIR, PRESET_OPTION, QUIET_OPTION, RESUME_OPTION, SEED_OPTION, seedFrom } from './common-options.ts';
 
 export const keywordSpotterCommand = defineCommand({
   spec: {
@@ -24,6 +25,7 @@ export const keywordSpotterCommand = defineCommand({
       backend: BACKEND_OPTION,
       models: { kind: 'string', description: 'root of published models; "none" skips publishing', default: 'models' },
       version: { kind: 'string', description: 'version to publish as; default: unchanged latest, else next patch' },
+      resume: RESUME_OPTION,
       quiet: QUIET_OPTION,
     },
     examples: ['whittle keyword-spotter --preset tiny --work /tmp/kws --models none'],
@@ -41,7 +43,7 @@ export const keywordSpotterCommand = defineCommand({
     const dataDir = o.data ?? join(work, 'data');
     const runDir = join(work, 'run');
     if (config.data.kind === 'synthetic') await ensureSyntheticSpeech(dataDir, synthConfigFor(config, seed), io.reporter);
-    await runTrainStage({ dataDir, runDir, config, backend: o.backend as string, reporter: io.reporter });
+    await withInterruptSignal(io.reporter, (signal) => runTrainStage({ dataDir, runDir, config, backend: o.backend as string, reporter: io.reporter, resume: o.resume === true, signal }));
     await runQuantizeStage({ dataDir, runDir, backend: o.backend as string, reporter: io.reporter });
     await runReportStage({ dataDir, runDir, reporter: io.reporter });
     if (o.models !== 'none') {

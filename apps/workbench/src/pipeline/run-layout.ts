@@ -14,6 +14,8 @@ export function runLayout(runDir: string) {
     trainRecord: join(train, 'train.json'),
     /** tfjs logits on the test split (float32, count x classes), the tfjs-fp32 variant's predictions. */
     tfjsTestLogits: join(train, 'test-logits.f32'),
+    /** Per-epoch training checkpoints of an unfinished run (removed once train/ is written). */
+    checkpoints: join(runDir, 'checkpoints'),
     onnx,
     fp32: join(onnx, 'model.onnx'),
     int8: join(onnx, 'model_int8.onnx'),

@@ -1,6 +1,6 @@
 // Stage 2: features for every split, then DS-CNN training; writes the tfjs model and its record.
 
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { KWS_LABELS, writeDirAtomic, type FeatureNormalization, type Reporter } from '@whittle/datasets';
 import { countMacs, getModelSpec, predictLogits, saveLayersModel, trainClassifier, type TrainResult } from '@whittle/distill';
@@ -25,9 +25,24 @@ export interface TrainRecord {
   readonly finishedAt: string;
 }
 
-export async function runTrainStage(input: { dataDir: string; runDir: string; config: KeywordSpotterConfig; backend?: string; reporter: Reporter }): Promise<TrainRecord> {
+/**
+ * Train into `<run>/train/`, checkpointing every epoch to `<run>/checkpoints/`. `resume` continues an interrupted run;
+ * `signal` stops it between steps (TrainingInterruptedError). train/ is only written when training succeeded.
+ */
+export async function runTrainStage(input: {
+  dataDir: string;
+  runDir: string;
+  config: KeywordSpotterConfig;
+  backend?: string;
+  reporter: Reporter;
+  resume?: boolean;
+  signal?: AbortSignal;
+}): Promise<TrainRecord> {
   const { config, reporter } = input;
   const layout = runLayout(input.runDir);
+  // Provenance of the code this process loaded: taken before training, not after it, so edits made
+  // to the tree while a long run trains cannot be attributed to (or mark as dirty) this model.
+  const provenance = collectProvenance();
   const backend = await useTfBackend(input.backend);
   reporter.info(`tfjs backend: ${backend.name}${backend.failures.length ? ` (skipped: ${backend.failures.map((f) => `${f.name}: ${f.reason.split('\n')[0]}`).join('; ')})` : ''}`);
 
@@ -45,7 +60,11 @@ export async function runTrainStage(input: { dataDir: string; runDir: string; co
   const model = spec.build({ inputFrames: config.frontEnd.frames, inputBins: config.frontEnd.numMelBins, numClasses: KWS_LABELS.length }, config.train.seed);
   const macs = countMacs(model);
   reporter.info(`model ${spec.name}: ${model.countParams()} parameters, ${(macs / 1e6).toFixed(2)} M MACs per clip`);
-  const training = await trainClassifier(model, trainSet, validationSet, config.train, reporter);
+  const training = await trainClassifier(model, trainSet, validationSet, config.train, reporter, {
+    checkpointDir: layout.checkpoints,
+    resume: input.resume === true,
+    ...(input.signal === undefined ? {} : { signal: input.signal }),
+  });
 
   const testLogits = predictLogits(model, testSet);
   let correct = 0;
@@ -63,7 +82,7 @@ export async function runTrainStage(input: { dataDir: string; runDir: string; co
     backend: { name: backend.name, rejected: backend.failures },
     training,
     tfjsTest: { accuracy: testSet.count ? correct / testSet.count : 0, count: testSet.count },
-    provenance: collectProvenance(),
+    provenance,
     finishedAt: new Date().toISOString(),
   };
   await writeDirAtomic(
@@ -75,6 +94,8 @@ export async function runTrainStage(input: { dataDir: string; runDir: string; co
     },
     { replace: true },
   );
+  // Checkpoints only serve to finish this run; once train/ exists they would block the next fresh run (no --resume).
+  await rm(layout.checkpoints, { recursive: true, force: true });
   model.dispose();
   tf.disposeVariables();
   reporter.info(`trained: best epoch ${training.bestEpoch}, validation ${(training.bestValidationAccuracy * 100).toFixed(2)}%, tfjs test ${(record.tfjsTest.accuracy * 100).toFixed(2)}%, ${training.samplesPerSecond.toFixed(0)} samples/s on ${backend.name}`);

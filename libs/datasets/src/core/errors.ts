@@ -10,7 +10,8 @@ export type WhittleErrorCode =
   | 'NOT_FOUND'
   | 'ALREADY_EXISTS'
   | 'NUMERIC'
-  | 'BACKEND';
+  | 'BACKEND'
+  | 'INTERRUPTED';
 
 /** Base class: `code` for programs, `hint` for people (what to do next). */
 export class WhittleError extends Error {

@@ -1,11 +1,33 @@
 // Seeded pseudo-random numbers: every random choice in Whittle flows from one of these so runs reproduce.
 
+/** The whole state of a SeededRandom, JSON-serialisable, so a resumed run continues the same stream. */
+export interface RandomSnapshot {
+  readonly algorithm: 'mulberry32';
+  readonly state: number;
+}
+
 /** A deterministic generator (mulberry32) with the few distributions the pipeline needs. */
 export class SeededRandom {
   private state: number;
 
   constructor(seed: number) {
     this.state = seed >>> 0;
+  }
+
+  /** Capture the generator's state; `SeededRandom.restore(snapshot)` continues from exactly here. */
+  snapshot(): RandomSnapshot {
+    return { algorithm: 'mulberry32', state: this.state };
+  }
+
+  /** A generator that continues the stream captured by `snapshot()`. */
+  static restore(snapshot: RandomSnapshot): SeededRandom {
+    const { algorithm, state } = snapshot as { algorithm: unknown; state: unknown };
+    if (algorithm !== 'mulberry32' || !Number.isInteger(state) || (state as number) < 0 || (state as number) > 0xffffffff) {
+      throw new RangeError(`SeededRandom.restore() expects { algorithm: 'mulberry32', state: uint32 }; got ${JSON.stringify(snapshot)}`);
+    }
+    const rng = new SeededRandom(0);
+    rng.state = state as number;
+    return rng;
   }
 
   /** Uniform in [0, 1). */

@@ -1,8 +1,14 @@
 // Supervised training loop: seeded shuffles, Adam with cosine decay, per-epoch validation, best weights kept.
 
 import * as tf from '@tensorflow/tfjs';
-import { SeededRandom, SILENT_REPORTER, WhittleError, type FeatureSet, type Reporter } from '@whittle/datasets';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import { ConfigError, SeededRandom, SILENT_REPORTER, WhittleError, type FeatureSet, type Reporter } from '@whittle/datasets';
+import { captureAdamState, disposeAdamState, restoreAdamState } from './adam-state.ts';
+import { checkpointPath, disposeTrainCheckpoint, latestCheckpoint, readTrainCheckpoint, writeTrainCheckpoint } from './train-checkpoint.ts';
 import type { TrainConfig } from './train-config.ts';
+import { fingerprintDifferences, trainFingerprint, type TrainFingerprint } from './train-fingerprint.ts';
+import { formatTrainProgress } from './train-progress.ts';
+import { TrainingInterruptedError } from './training-interrupted-error.ts';
 
 export interface EpochRecord {
   readonly epoch: number;
@@ -21,7 +27,23 @@ export interface TrainResult {
   /** Mean training throughput over all epochs (forward + backward + update, no validation). */
   readonly samplesPerSecond: number;
   readonly stoppedEarly: boolean;
+  /** Wall time of the completed epochs, summed over resumed sessions (a discarded partial epoch is not counted). */
   readonly seconds: number;
+  /** Set when this run continued from a checkpoint: the epoch that checkpoint had completed. */
+  readonly resumedFromEpoch?: number;
+}
+
+/** How a training run survives interruption. No options: no files, no signal, the original behaviour. */
+export interface TrainOptions {
+  /** Write a checkpoint here after every epoch (atomically; only the latest is kept). */
+  readonly checkpointDir?: string;
+  /**
+   * Continue from the latest checkpoint in `checkpointDir` (a fresh start when there is none). Without it an existing
+   * checkpoint is an error, so a forgotten `--resume` never overwrites an unfinished run.
+   */
+  readonly resume?: boolean;
+  /** Checked between steps: once aborted, training stops and throws TrainingInterruptedError. */
+  readonly signal?: AbortSignal;
 }
 
 /** Logits of `model` for every row of `set`, batched, in inference mode. */
@@ -56,6 +78,9 @@ export function accuracyOf(logits: Float32Array, labels: Int32Array): number {
 /**
  * Train `model` in place on `train`, validating on `validation` after each epoch.
  * The model ends holding the weights of its best validation epoch.
+ * With `checkpointDir`, every epoch ends with a checkpoint; `resume: true` continues from it and ends with exactly the
+ * weights and history an uninterrupted run would have (on the same backend).
+ * @example await trainClassifier(model, train, validation, config, reporter, { checkpointDir: 'run/checkpoints', resume: true, signal })
  */
 export async function trainClassifier(
   model: tf.LayersModel,
@@ -63,30 +88,96 @@ export async function trainClassifier(
   validation: FeatureSet,
   config: TrainConfig,
   reporter: Reporter = SILENT_REPORTER,
+  options: TrainOptions = {},
 ): Promise<TrainResult> {
+  const { checkpointDir, signal } = options;
+  if (options.resume === true && checkpointDir === undefined) {
+    throw new ConfigError("Option 'resume' passed to 'trainClassifier' needs 'checkpointDir'; got resume: true without a checkpoint directory");
+  }
   const numClasses = (model.outputs[0]?.shape.at(-1) as number | undefined) ?? 0;
   const stride = train.frames * train.bins;
   const stepsPerEpoch = Math.ceil(train.count / config.batchSize);
   const totalSteps = stepsPerEpoch * config.epochs;
+  const fingerprint = checkpointDir === undefined ? undefined : trainFingerprint(config, train, validation, model);
+  // An explicit variable list fixes the order Adam keys its moments by, so restored moments land on the right weights.
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = tf.train.adam(config.learningRate);
-  const rng = new SeededRandom(config.seed ^ 0x5eed);
-  const history: EpochRecord[] = [];
+  let rng = new SeededRandom(config.seed ^ 0x5eed);
+  let history: EpochRecord[] = [];
   let best: { epoch: number; accuracy: number; weights: tf.Tensor[] } | undefined;
   let sinceBest = 0;
   let step = 0;
   let trainSeconds = 0;
+  let priorSeconds = 0;
+  let firstEpoch = 1;
+  let finished = false;
+  let resumedFromEpoch: number | undefined;
+  let checkpointEpoch: number | undefined;
   const started = performance.now();
+  let sessionSteps = 0;
   const batchX = new Float32Array(config.batchSize * stride);
   const batchY = new Int32Array(config.batchSize);
 
   try {
-    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+    if (checkpointDir !== undefined && fingerprint !== undefined) {
+      if (options.resume === true) {
+        const checkpoint = await readTrainCheckpoint(checkpointDir);
+        if (checkpoint === undefined) {
+          reporter.info(`no checkpoint in ${checkpointDir}; starting from epoch 1`);
+        } else {
+          try {
+            const diffs = fingerprintDifferences(checkpoint.fingerprint, fingerprint);
+            if (diffs.length > 0) {
+              throw new ConfigError(
+                `Cannot resume from ${checkpointPath(checkpointDir, checkpoint.epoch)}: it belongs to a different training job (${diffs.join('; ')})`,
+                `resume with the config, data and model it was written with, or delete ${checkpointDir} to start over`,
+              );
+            }
+            if (checkpoint.backend !== tf.getBackend()) {
+              reporter.warn(`checkpoint was written on the ${checkpoint.backend} backend, resuming on ${tf.getBackend()}: training continues correctly but not bit for bit`);
+            }
+            model.setWeights([...checkpoint.modelWeights]);
+            await restoreAdamState(optimizer, checkpoint.adam);
+            rng = SeededRandom.restore(checkpoint.random);
+            history = [...checkpoint.history];
+            best = { ...checkpoint.best, weights: checkpoint.bestWeights.map((w) => w.clone()) };
+            sinceBest = checkpoint.sinceBest;
+            step = checkpoint.globalStep;
+            trainSeconds = checkpoint.trainSeconds;
+            priorSeconds = checkpoint.elapsedSeconds;
+            finished = checkpoint.finished;
+            firstEpoch = checkpoint.epoch + 1;
+            resumedFromEpoch = checkpoint.epoch;
+            checkpointEpoch = checkpoint.epoch;
+            reporter.info(`resuming from ${checkpointPath(checkpointDir, checkpoint.epoch)}: epoch ${checkpoint.epoch}/${config.epochs} done, global step ${step}${finished ? ' (training had finished)' : ''}`);
+          } finally {
+            disposeTrainCheckpoint(checkpoint);
+          }
+        }
+      } else {
+        const existing = await latestCheckpoint(checkpointDir);
+        if (existing !== undefined) {
+          throw new WhittleError('ALREADY_EXISTS', `${checkpointDir} already holds a checkpoint of an earlier run (epoch ${existing.epoch}); refusing to overwrite it`, {
+            hint: `pass --resume (resume: true) to continue it, or delete ${checkpointDir} to start over`,
+          });
+        }
+      }
+    }
+
+    for (let epoch = firstEpoch; epoch <= config.epochs && !finished; epoch++) {
       const order = rng.shuffle(Array.from({ length: train.count }, (_, i) => i));
       const epochStart = performance.now();
       let lossSum = 0;
       let correct = 0;
       let lr = config.learningRate;
       for (let s = 0; s < stepsPerEpoch; s++) {
+        if (signal !== undefined) {
+          // cpu/wasm reads resolve as microtasks, so without a macrotask turn a SIGINT handler would never get to run.
+          await nextMacrotask();
+          if (signal.aborted) {
+            throw new TrainingInterruptedError({ epoch, epochs: config.epochs, stepsDone: s, stepsPerEpoch, globalStep: step }, { dir: checkpointDir, epoch: checkpointEpoch });
+          }
+        }
         const rows = order.slice(s * config.batchSize, (s + 1) * config.batchSize);
         rows.forEach((row, i) => {
           batchX.set(train.features.subarray(row * stride, (row + 1) * stride), i * stride);
@@ -99,11 +190,15 @@ export async function trainClassifier(
           const labels = tf.tensor1d(batchY.subarray(0, rows.length), 'int32');
           const y = tf.oneHot(labels, numClasses);
           let logits: tf.Tensor | undefined;
-          const lossValue = optimizer.minimize(() => {
-            // keep(): minimize() disposes its intermediates, and the batch accuracy needs the logits.
-            logits = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
-            return tf.losses.softmaxCrossEntropy(y, logits);
-          }, true) as tf.Scalar;
+          const lossValue = optimizer.minimize(
+            () => {
+              // keep(): minimize() disposes its intermediates, and the batch accuracy needs the logits.
+              logits = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
+              return tf.losses.softmaxCrossEntropy(y, logits);
+            },
+            true,
+            variables,
+          ) as tf.Scalar;
           const correctCount = tf.sum(tf.cast(tf.equal(tf.argMax(logits as tf.Tensor, -1), labels), 'float32'));
           logits?.dispose();
           return [lossValue, correctCount];
@@ -113,21 +208,42 @@ export async function trainClassifier(
         loss.dispose();
         hits.dispose();
         if (!Number.isFinite(lossValue)) {
-          throw new WhittleError('NUMERIC', `Training loss became ${lossValue} at epoch ${epoch}, step ${s + 1}`, {
-            hint: 'lower the learning rate or check the features for NaN/Inf',
+          // Checkpoints are only written at epoch ends, so the one on disk predates this step and stays as it is.
+          const kept =
+            checkpointDir === undefined
+              ? 'no checkpoint is kept (checkpoints were off)'
+              : checkpointEpoch === undefined
+                ? `no checkpoint is kept (no epoch had finished in ${checkpointDir})`
+                : `the last good checkpoint (epoch ${checkpointEpoch}, ${checkpointPath(checkpointDir, checkpointEpoch)}) is kept`;
+          throw new WhittleError('NUMERIC', `Training loss became ${lossValue} at epoch ${epoch}, step ${s + 1}; ${kept}`, {
+            hint:
+              checkpointDir === undefined
+                ? 'lower the learning rate or check the features for NaN/Inf'
+                : `lower the learning rate or check the features for NaN/Inf; a changed config cannot resume, so delete ${checkpointDir} to start over`,
           });
         }
         lossSum += lossValue * rows.length;
         correct += hitValue;
         step++;
-        if (s % 5 === 4 || s === stepsPerEpoch - 1) {
-          const elapsed = (performance.now() - epochStart) / 1000;
+        sessionSteps++;
+        {
+          const now = performance.now();
           const seen = Math.min((s + 1) * config.batchSize, train.count);
           reporter.progress({
             stage: `train epoch ${epoch}/${config.epochs}`,
             done: s + 1,
             total: stepsPerEpoch,
-            detail: `loss ${(lossSum / seen).toFixed(4)} acc ${(correct / seen).toFixed(3)} ${(seen / elapsed).toFixed(0)} samples/s`,
+            detail: formatTrainProgress({
+              epoch,
+              epochs: config.epochs,
+              step: s + 1,
+              stepsPerEpoch,
+              loss: lossSum / seen,
+              accuracy: correct / seen,
+              samplesPerSecond: seen / ((now - epochStart) / 1000),
+              stepsLeft: totalSteps - step,
+              secondsPerStep: (now - started) / 1000 / sessionSteps,
+            }),
           });
         }
       }
@@ -149,15 +265,39 @@ export async function trainClassifier(
         `epoch ${epoch}/${config.epochs}: loss ${record.loss.toFixed(4)} train acc ${(record.trainAccuracy * 100).toFixed(2)}% ` +
           `val acc ${(validationAccuracy * 100).toFixed(2)}% ${record.samplesPerSecond.toFixed(0)} samples/s${improved ? ' (best)' : ''}`,
       );
-      if (improved) {
+      // `best === undefined` is implied by `improved`; spelled out so the compiler knows `best` is set below.
+      if (improved || best === undefined) {
         best?.weights.forEach((w) => w.dispose());
         best = { epoch, accuracy: validationAccuracy, weights: model.getWeights().map((w) => w.clone()) };
         sinceBest = 0;
       } else if (++sinceBest >= config.earlyStopping.patience) {
-        reporter.info(`early stopping: no validation gain for ${sinceBest} epochs; best was epoch ${best?.epoch}`);
-        break;
+        reporter.info(`early stopping: no validation gain for ${sinceBest} epochs; best was epoch ${best.epoch}`);
+        finished = true;
+      }
+      if (epoch === config.epochs) finished = true;
+      if (checkpointDir !== undefined && fingerprint !== undefined) {
+        await saveCheckpoint(checkpointDir, {
+          epoch,
+          globalStep: step,
+          random: rng.snapshot(),
+          history,
+          best: { epoch: best.epoch, accuracy: best.accuracy },
+          sinceBest,
+          finished,
+          trainSeconds,
+          elapsedSeconds: priorSeconds + (performance.now() - started) / 1000,
+          backend: tf.getBackend(),
+          fingerprint,
+          modelWeights: model.getWeights(),
+          bestWeights: best.weights,
+          optimizer,
+        });
+        checkpointEpoch = epoch;
       }
     }
+  } catch (err) {
+    best?.weights.forEach((w) => w.dispose());
+    throw err;
   } finally {
     optimizer.dispose();
   }
@@ -171,8 +311,23 @@ export async function trainClassifier(
     bestValidationAccuracy: best.accuracy,
     samplesPerSecond: trainedSamples / Math.max(trainSeconds, 1e-9),
     stoppedEarly: history.length < config.epochs,
-    seconds: (performance.now() - started) / 1000,
+    seconds: priorSeconds + (performance.now() - started) / 1000,
+    ...(resumedFromEpoch === undefined ? {} : { resumedFromEpoch }),
   };
+}
+
+/** Capture the optimizer and write one checkpoint; the captured optimizer tensors are released either way. */
+async function saveCheckpoint(
+  dir: string,
+  state: Omit<Parameters<typeof writeTrainCheckpoint>[1], 'adam'> & { optimizer: tf.AdamOptimizer; fingerprint: TrainFingerprint },
+): Promise<void> {
+  const { optimizer, ...rest } = state;
+  const adam = await captureAdamState(optimizer);
+  try {
+    await writeTrainCheckpoint(dir, { ...rest, adam });
+  } finally {
+    disposeAdamState(adam);
+  }
 }
 
 function cosineLearningRate(config: TrainConfig, step: number, totalSteps: number): number {
