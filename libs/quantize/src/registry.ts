@@ -2,12 +2,14 @@
 
 import { UnsupportedError } from '@whittle/datasets';
 import type { LayerExporter } from './export/layer-exporter.ts';
+import { addQuantizer } from './quantize/ops/add.ts';
 import { convQuantizer } from './quantize/ops/conv.ts';
 import { flattenQuantizer, maxPoolQuantizer, reshapeQuantizer, transposeQuantizer } from './quantize/ops/data-movement.ts';
 import { gemmQuantizer } from './quantize/ops/gemm.ts';
 import type { OpQuantizer } from './quantize/ops/op-quantizer.ts';
 import { averagePoolQuantizer, globalAveragePoolQuantizer } from './quantize/ops/pooling.ts';
 import { activationExporter } from './export/layers/activation.ts';
+import { addExporter } from './export/layers/add.ts';
 import { averagePooling2dExporter } from './export/layers/average-pooling2d.ts';
 import { batchNormalizationExporter } from './export/layers/batch-normalization.ts';
 import { conv2dExporter } from './export/layers/conv2d.ts';
@@ -41,6 +43,7 @@ export const LAYER_EXPORTERS: Readonly<Record<string, LayerExporter>> = byKey(
     globalAveragePooling2dExporter,
     maxPooling2dExporter,
     averagePooling2dExporter,
+    addExporter,
   ],
   (e) => e.className,
 );
@@ -59,7 +62,7 @@ export function getLayerExporter(className: string, layerName: string): LayerExp
 
 /** ONNX op type -> QDQ quantizer. Ops missing here stay float (their inputs are dequantized first). */
 export const OP_QUANTIZERS: Readonly<Record<string, OpQuantizer>> = byKey(
-  [convQuantizer, gemmQuantizer, globalAveragePoolQuantizer, averagePoolQuantizer, reshapeQuantizer, flattenQuantizer, transposeQuantizer, maxPoolQuantizer],
+  [convQuantizer, gemmQuantizer, addQuantizer, globalAveragePoolQuantizer, averagePoolQuantizer, reshapeQuantizer, flattenQuantizer, transposeQuantizer, maxPoolQuantizer],
   (q) => q.opType,
 );
 

@@ -1,7 +1,8 @@
 // DS-CNN shapes, parameter/MAC counts and seeded initialisation.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDsCnn, countMacs, DS_CNN_S } from './ds-cnn.ts';
+import { countMacs } from './count-macs.ts';
+import { buildDsCnn, DS_CNN_L, DS_CNN_M, DS_CNN_S } from './ds-cnn.ts';
 import { getModelSpec } from './registry.ts';
 
 beforeAll(async () => {
@@ -32,5 +33,21 @@ describe('DS-CNN-S', () => {
 
   it('registry lookup misses list the valid names', () => {
     expect(() => getModelSpec('gru-large')).toThrow("Unknown model 'gru-large'. Supported: ds-cnn-s");
+  });
+});
+
+describe.each([
+  [DS_CNN_M, 172, 4],
+  [DS_CNN_L, 276, 5],
+] as const)('$name', (config, channels, blocks) => {
+  it(`has ${channels} channels and ${blocks} blocks: parameters and MACs match the hand formulas`, () => {
+    expect([config.channels, config.blocks, config.firstKernel, config.firstStrides]).toEqual([channels, blocks, [10, 4], [2, 2]]);
+    const model = buildDsCnn(config, 1);
+    expect(model.outputs[0]?.shape).toEqual([null, 12]);
+    const c = channels;
+    // conv 10x4 + BN (4 per channel) + blocks x (dw 3x3 + BN + pw + BN) + dense.
+    expect(model.countParams()).toBe(40 * c + 4 * c + blocks * (9 * c + 4 * c + c * c + 4 * c) + c * 12 + 12);
+    expect(countMacs(model)).toBe(980 * 40 * c + blocks * 980 * (9 * c + c * c) + c * 12);
+    model.dispose();
   });
 });

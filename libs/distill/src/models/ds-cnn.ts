@@ -28,6 +28,12 @@ export const DS_CNN_S: DsCnnConfig = Object.freeze({
   dropout: 0.2,
 });
 
+/** DS-CNN-M (Hello Edge): as S, with 172 channels. */
+export const DS_CNN_M: DsCnnConfig = Object.freeze({ ...DS_CNN_S, name: 'ds-cnn-m', channels: 172 });
+
+/** DS-CNN-L (Hello Edge): 276 channels and a fifth depthwise-separable block. */
+export const DS_CNN_L: DsCnnConfig = Object.freeze({ ...DS_CNN_S, name: 'ds-cnn-l', channels: 276, blocks: 5 });
+
 /**
  * Build a DS-CNN whose input is a [frames, bins] spectrogram (the layout ASTFeatureExtractor emits)
  * and whose output is logits (softmax lives in the loss and in the app's pipeline).
@@ -84,20 +90,4 @@ export function buildDsCnn(config: DsCnnConfig, seed: number): tf.Sequential {
   if (config.dropout > 0) model.add(tf.layers.dropout({ rate: config.dropout, seed: seed + 1, name: 'dropout' }));
   model.add(tf.layers.dense({ units: config.numClasses, kernelInitializer: init(), name: 'logits' }));
   return model;
-}
-
-/** Multiply-accumulates of one forward pass, counted per layer from the built model's shapes. */
-export function countMacs(model: tf.LayersModel): number {
-  let macs = 0;
-  for (const layer of model.layers) {
-    const out = layer.outputShape as number[];
-    const weights = layer.getWeights();
-    const kernel = weights[0];
-    if (kernel === undefined) continue;
-    const outPositions = out.length === 4 ? (out[1] ?? 1) * (out[2] ?? 1) : 1;
-    const cls = layer.getClassName();
-    if (cls === 'Conv2D' || cls === 'Dense') macs += kernel.size * outPositions;
-    else if (cls === 'DepthwiseConv2D') macs += kernel.size * outPositions;
-  }
-  return macs;
 }

@@ -1,32 +1,82 @@
-// The closed set of trainable architectures, looked up by name.
+// The closed set of trainable architectures (the model zoo), looked up by name.
 
 import type * as tf from '@tensorflow/tfjs';
 import { UnsupportedError } from '@whittle/datasets';
-import { buildDsCnn, DS_CNN_S, type DsCnnConfig } from './ds-cnn.ts';
+import { BC_RESNET_1, buildBcResNet } from './bc-resnet.ts';
+import { buildDsCnn, DS_CNN_L, DS_CNN_M, DS_CNN_S } from './ds-cnn.ts';
+import { buildImageCnn, IMAGE_CNN_S } from './image-cnn.ts';
+
+/** Input [frames, bins] (height x width for images) and class count a model is built for. */
+export interface ModelShape {
+  readonly inputFrames: number;
+  readonly inputBins: number;
+  readonly numClasses: number;
+}
 
 export interface ModelSpec {
   readonly name: string;
   readonly description: string;
-  readonly build: (overrides: { inputFrames: number; inputBins: number; numClasses: number }, seed: number) => tf.Sequential;
+  /** The shape the model is designed for; `build` accepts others. */
+  readonly shape: ModelShape;
+  /** Parameters (trainable + BN statistics) and MACs per example (countMacs) when built at `shape`; tests hold these. */
+  readonly params: number;
+  readonly macs: number;
+  readonly build: (shape: ModelShape, seed: number) => tf.LayersModel;
 }
 
-function dsCnn(base: DsCnnConfig, description: string): ModelSpec {
-  return {
-    name: base.name,
-    description,
-    build: (o, seed) => buildDsCnn({ ...base, ...o }, seed),
-  };
-}
+const shapeOf = (c: ModelShape): ModelShape => Object.freeze({ inputFrames: c.inputFrames, inputBins: c.inputBins, numClasses: c.numClasses });
 
 export const MODEL_REGISTRY: Readonly<Record<string, ModelSpec>> = Object.freeze({
-  'ds-cnn-s': dsCnn(DS_CNN_S, 'DS-CNN-S (Hello Edge): conv 64 10x4/2, 4 depthwise-separable blocks, GAP, dense'),
-});
+  'ds-cnn-s': {
+    name: 'ds-cnn-s',
+    description: 'DS-CNN-S (Hello Edge): conv 64 10x4/2, 4 depthwise-separable blocks, GAP, dense',
+    shape: shapeOf(DS_CNN_S),
+    params: 24_332,
+    macs: 20_823_808,
+    build: (shape, seed) => buildDsCnn({ ...DS_CNN_S, ...shape }, seed),
+  },
+  'ds-cnn-m': {
+    name: 'ds-cnn-m',
+    description: 'DS-CNN-M (Hello Edge): conv 172 10x4/2, 4 depthwise-separable blocks, GAP, dense',
+    shape: shapeOf(DS_CNN_M),
+    params: 139_676,
+    macs: 128_781_904,
+    build: (shape, seed) => buildDsCnn({ ...DS_CNN_M, ...shape }, seed),
+  },
+  'ds-cnn-l': {
+    name: 'ds-cnn-l',
+    description: 'DS-CNN-L (Hello Edge): conv 276 10x4/2, 5 depthwise-separable blocks, GAP, dense',
+    shape: shapeOf(DS_CNN_L),
+    params: 419_808,
+    macs: 396_256_512,
+    build: (shape, seed) => buildDsCnn({ ...DS_CNN_L, ...shape }, seed),
+  },
+  'bc-resnet-1': {
+    name: 'bc-resnet-1',
+    description: 'BC-ResNet-1-sized (broadcasted residual learning): stem conv 16 5x5, 4 stages 8-12-16-20 x 2 blocks, head, dense',
+    shape: shapeOf(BC_RESNET_1),
+    params: 6_384,
+    macs: 2_599_736,
+    build: (shape, seed) => buildBcResNet({ ...BC_RESNET_1, ...shape }, seed),
+  },
+  'image-cnn-s': {
+    name: 'image-cnn-s',
+    description: 'Small image CNN for 28x28x1 (Fashion-MNIST): 3 x (conv 3x3 + BN + ReLU + max pool) 16-32-32, dense',
+    shape: shapeOf(IMAGE_CNN_S),
+    params: 19_418,
+    macs: 1_472_768,
+    build: (shape, seed) => buildImageCnn({ ...IMAGE_CNN_S, ...shape }, seed),
+  },
+} satisfies Record<string, ModelSpec>);
+
+/** Names of every registered model, in registry order. */
+export const MODEL_NAMES: readonly string[] = Object.freeze(Object.keys(MODEL_REGISTRY));
 
 /** Look a model up by name; a miss lists the valid names. */
 export function getModelSpec(name: string): ModelSpec {
-  const spec = MODEL_REGISTRY[name];
+  const spec = Object.hasOwn(MODEL_REGISTRY, name) ? MODEL_REGISTRY[name] : undefined;
   if (spec === undefined) {
-    throw new UnsupportedError(`Unknown model '${name}'. Supported: ${Object.keys(MODEL_REGISTRY).join(', ')}`);
+    throw new UnsupportedError(`Unknown model '${name}'. Supported: ${MODEL_NAMES.join(', ')}`);
   }
   return spec;
 }

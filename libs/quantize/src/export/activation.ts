@@ -34,6 +34,8 @@ const ACTIVATIONS: Readonly<Record<string, ActivationEmitter | null>> = Object.f
   elu: unary('Elu'),
   softplus: unary('Softplus'),
   softsign: unary('Softsign'),
+  // x * sigmoid(x), as tfjs computes it (alpha 1): opset 13 has no Swish op.
+  swish: (b, value, name) => b.add({ opType: 'Mul', name, inputs: [value.name, b.add({ opType: 'Sigmoid', name: `${name}_sigmoid`, inputs: [value.name] })] }),
   // opset 13 Softmax normalises over one axis, like tf.softmax over the last axis.
   softmax: (b, value, name) => b.add({ opType: 'Softmax', name, inputs: [value.name], attributes: [intAttr('axis', lastAxis(value))] }),
 });

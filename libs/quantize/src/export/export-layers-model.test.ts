@@ -60,7 +60,14 @@ const CASES: Case[] = [
   { name: 'Softmax layer on an image (channel axis)', inputShape: [3, 3, 4], layers: () => [L.conv2d({ filters: 4, kernelSize: 1 }), L.softmax({ axis: -1 })] },
   { name: 'Softmax layer (default axis) after Dense', inputShape: [6], layers: () => [L.dense({ units: 4 }), L.softmax()] },
   { name: 'MaxPooling2D same + AveragePooling2D same', inputShape: [7, 6, 2], layers: () => [L.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }), L.averagePooling2d({ poolSize: 2, padding: 'same' })] },
-  ...['sigmoid', 'tanh', 'softmax', 'elu', 'softplus', 'softsign', 'relu6'].map(
+  {
+    name: 'AveragePooling2D over the whole width, valid (BC-ResNet frequency average)',
+    inputShape: [5, 6, 3],
+    layers: () => [L.conv2d({ filters: 4, kernelSize: 1 }), L.averagePooling2d({ poolSize: [1, 6], strides: [1, 6], padding: 'valid' })],
+    ops: { has: ['AveragePool'] },
+  },
+  { name: "Activation 'swish' on an image (Sigmoid + Mul)", inputShape: [4, 3, 2], layers: () => [L.conv2d({ filters: 3, kernelSize: 1 }), L.activation({ activation: 'swish' })], ops: { has: ['Sigmoid', 'Mul'] } },
+  ...['sigmoid', 'tanh', 'softmax', 'elu', 'softplus', 'softsign', 'relu6', 'swish'].map(
     (activation): Case => ({ name: `Activation '${activation}' (layer and fused into Dense)`, inputShape: [6], layers: () => [L.dense({ units: 5, activation: activation as 'relu' }), L.activation({ activation: activation as 'relu' })] }),
   ),
 ];

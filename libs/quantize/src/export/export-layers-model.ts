@@ -8,6 +8,7 @@ import { irVersionForOpset, resolveExportConfig, type ExportConfig } from './exp
 import { GraphBuilder } from './graph-builder.ts';
 import type { ExportedValue, LayerWeight } from './layer-exporter.ts';
 import { toChannelsLast } from './layout.ts';
+import { topologicalLayers } from './topological-layers.ts';
 
 type Layer = tf.LayersModel['layers'][number];
 
@@ -34,7 +35,8 @@ function layerWeights(layer: Layer): Map<string, LayerWeight> {
 /**
  * Export `model` (single input, single output, layers from the registry) as an fp32 ONNX graph:
  * input `config.inputName` float32 [batch, ...inputShape], output `config.outputName` float32
- * [batch, ...outputShape]. Batch norms are folded, dropout removed, NHWC handled via NCHW Conv.
+ * [batch, ...outputShape]. Functional models with branches are walked in topological order.
+ * Batch norms are folded, dropout removed, NHWC handled via NCHW Conv.
  * Allocates no tfjs tensors.
  *
  * @example
@@ -57,7 +59,8 @@ export function exportLayersModel(model: tf.LayersModel, config: ExportConfig): 
   const readers = new Map<number, number>([[modelOutput.id, 1]]);
   for (const layer of model.layers) for (const node of layer.inboundNodes) for (const t of node.inputTensors) readers.set(t.id, (readers.get(t.id) ?? 0) + 1);
 
-  for (const layer of model.layers) {
+  // Branches (residual adds) mean a layer may read several earlier layers: visit producers first.
+  for (const layer of topologicalLayers(model)) {
     const className = layer.getClassName();
     if (className === 'InputLayer') continue;
     const node = layer.inboundNodes[0];

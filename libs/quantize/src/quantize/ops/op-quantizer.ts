@@ -14,7 +14,7 @@ export interface NodeQdqRequest {
 }
 
 /**
- * 'compute' ops (Conv, Gemm, pooling) run on integers once onnxruntime fuses their Q/DQ; 'data-movement'
+ * 'compute' ops (Conv, Gemm, Add, pooling) run on integers once onnxruntime fuses their Q/DQ; 'data-movement'
  * ops (Reshape, Flatten, Transpose, MaxPool) only rearrange values, so their output reuses the input's
  * scale and zero point and onnxruntime drops the Q/DQ pair around them.
  */
