@@ -1,7 +1,7 @@
 // The whittle CLI: parses argv, dispatches to a command, renders errors; the only place that prints.
 
 import { WhittleError } from '@whittle/datasets';
-import type { Command, CommandIo } from './cli/command.ts';
+import { resolveSubcommand, type Command, type CommandIo } from './cli/command.ts';
 import { parseOptions, renderHelp } from './cli/options.ts';
 import { TerminalReporter } from './cli/terminal-reporter.ts';
 import { COMMANDS } from './commands/registry.ts';
@@ -30,28 +30,30 @@ export async function main(argv: readonly string[], io?: Partial<CommandIo>): Pr
     if (name === undefined) process.exitCode = 2;
     return;
   }
-  const command = (COMMANDS as Record<string, Command>)[name];
-  if (command === undefined) {
+  const top = (COMMANDS as Record<string, Command>)[name];
+  if (top === undefined) {
     process.stderr.write(`whittle: unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}\n`);
     process.exitCode = 2;
     return;
   }
+  const { command, argv: commandArgv } = resolveSubcommand(top, rest);
   const reporter = io?.reporter ?? new TerminalReporter(process.stderr, rest.includes('--quiet'));
   try {
-    const { options, positionals, help } = parseOptions(command.spec, rest);
+    const { options, positionals, help } = parseOptions(command.spec, commandArgv);
     if (help) {
-      stdout(renderHelp(command.spec));
+      stdout(renderHelp(command.spec, Object.values(command.subcommands ?? {}).map((c) => c.spec)));
       return;
     }
     await command.run(options, positionals, { stdout, reporter });
   } catch (err) {
-    process.exitCode = 1;
+    // 130 = 128 + SIGINT, what shells expect from a run stopped by Ctrl-C.
+    process.exitCode = err instanceof WhittleError && err.code === 'INTERRUPTED' ? 130 : 1;
     if (err instanceof WhittleError) {
-      process.stderr.write(`whittle ${name}: ${err.message}\n`);
+      process.stderr.write(`whittle ${command.spec.name}: ${err.message}\n`);
       if (err.hint !== undefined) process.stderr.write(`  hint: ${err.hint}\n`);
       if (process.env['WHITTLE_DEBUG'] && err.stack) process.stderr.write(`${err.stack}\n`);
     } else {
-      process.stderr.write(`whittle ${name}: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
+      process.stderr.write(`whittle ${command.spec.name}: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
     }
   }
 }

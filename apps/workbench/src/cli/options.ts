@@ -60,7 +60,7 @@ export function parseOptions<S extends OptionSpecs>(command: CommandSpec<S>, arg
 }
 
 /** The --help text of a command, from the same specs the parser uses. */
-export function renderHelp<S extends OptionSpecs>(command: CommandSpec<S>): string {
+export function renderHelp<S extends OptionSpecs>(command: CommandSpec<S>, subcommands: readonly CommandSpec<OptionSpecs>[] = []): string {
   const rows = Object.entries(command.options).map(([name, spec]) => {
     const value = spec.kind === 'boolean' ? '' : spec.kind === 'number' ? ' <n>' : spec.choices ? ` <${spec.choices.join('|')}>` : ' <value>';
     const def = spec.kind !== 'boolean' && spec.default !== undefined ? ` (default: ${String(spec.default)})` : '';
@@ -69,6 +69,10 @@ export function renderHelp<S extends OptionSpecs>(command: CommandSpec<S>): stri
   rows.push(['  --help', 'show this help']);
   const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
   const lines = [`Usage: ${command.usage}`, '', command.summary, '', 'Options:', ...rows.map(([flag, text]) => flag.padEnd(width) + text)];
+  if (subcommands.length > 0) {
+    const subWidth = Math.max(...subcommands.map((c) => c.name.length)) + 4;
+    lines.push('', 'Subcommands:', ...subcommands.map((c) => `  ${c.name.padEnd(subWidth)}${c.summary}`), '', `Run 'whittle <subcommand> --help' for its flags.`);
+  }
   if (command.examples?.length) lines.push('', 'Examples:', ...command.examples.map((e) => `  ${e}`));
   return lines.join('\n');
 }

@@ -4,31 +4,27 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { FbankExtractor, KWS_LABELS, SeededRandom, type FeatureSet } from '@whittle/datasets';
+import { FbankExtractor, KWS_LABELS, SeededRandom } from '@whittle/datasets';
 import { getModelSpec, resolveTrainConfig, trainClassifier } from '@whittle/distill';
 import { measureOnnxLatency } from '@whittle/eval';
 import { collectMinMax, DEFAULT_EXPORT_CONFIG, DEFAULT_STATIC_QUANTIZE_CONFIG, encodeOnnxModel, exportLayersModel, quantizeStatic } from '@whittle/quantize';
 import { defineCommand } from '../cli/command.ts';
 import { DEFAULT_KEYWORD_SPOTTER_CONFIG } from '../pipeline/keyword-spotter-config.ts';
 import { useTfBackend } from '../runtime/tf-backend.ts';
+import { benchTrainCommand } from './bench-train.ts';
 import { BACKEND_OPTION, QUIET_OPTION } from './common-options.ts';
+import { randomFeatureSet } from './random-feature-set.ts';
 
 /** The front end the keyword spotter ships with, so the numbers are the default job's. */
 const FRONT_END = DEFAULT_KEYWORD_SPOTTER_CONFIG.frontEnd;
 
-function randomSet(count: number, seed: number): FeatureSet {
-  const rng = new SeededRandom(seed);
-  const { frames, numMelBins: bins } = FRONT_END;
-  const features = Float32Array.from({ length: count * frames * bins }, () => rng.normal());
-  const labels = Int32Array.from({ length: count }, () => rng.int(0, KWS_LABELS.length - 1));
-  return { features, frames, bins, count, labels, ids: Array.from({ length: count }, (_, i) => `r${i}`) };
-}
+const randomSet = (count: number, seed: number) => randomFeatureSet(count, FRONT_END.frames, FRONT_END.numMelBins, seed);
 
 export const benchCommand = defineCommand({
   spec: {
     name: 'bench',
     summary: 'Measure training samples/s, fp32 vs int8 ONNX latency and feature extraction clips/s',
-    usage: 'whittle bench [--json] [--train-samples n]',
+    usage: 'whittle bench [--json] [--train-samples n]  |  whittle bench train [flags]',
     options: {
       json: { kind: 'boolean', description: 'print the numbers as JSON on stdout' },
       'train-samples': { kind: 'number', description: 'samples per timed training epoch', default: 1024, integer: true },
@@ -37,6 +33,7 @@ export const benchCommand = defineCommand({
       quiet: QUIET_OPTION,
     },
   },
+  subcommands: { train: benchTrainCommand },
   async run(o, _p, io) {
     const backend = await useTfBackend(o.backend as string);
     const spec = getModelSpec('ds-cnn-s');
