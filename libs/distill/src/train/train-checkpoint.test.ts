@@ -4,8 +4,9 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SeededRandom, SILENT_REPORTER, WhittleError, type FeatureSet, type ProgressEvent, type Reporter } from '@whittle/datasets';
+import { SILENT_REPORTER, WhittleError, type ProgressEvent, type Reporter } from '@whittle/datasets';
 import { buildDsCnn, DS_CNN_S } from '../models/ds-cnn.ts';
+import { toyBandSet } from '../testing/toy-band-set.ts';
 import { latestCheckpoint } from './train-checkpoint.ts';
 import { trainClassifier, type TrainOptions, type TrainResult } from './train-classifier.ts';
 import { resolveTrainConfig } from './train-config.ts';
@@ -21,17 +22,7 @@ const TRAIN_ROWS = 40;
 // setWeights() would get beta2^t wrong in the last bit, which this test must catch. Patience lets all 4 epochs run.
 const config = resolveTrainConfig({ epochs: 4, batchSize: 8, learningRate: 1e-2, seed: 9, earlyStopping: { patience: 10, minDelta: 0 } });
 
-function toySet(count: number, seed: number): FeatureSet {
-  const rng = new SeededRandom(seed);
-  const features = new Float32Array(count * FRAMES * BINS);
-  const labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    const c = i % 3;
-    labels[i] = c;
-    for (let t = 0; t < FRAMES; t++) for (let b = 0; b < BINS; b++) features[(i * FRAMES + t) * BINS + b] = 0.5 * rng.normal() + (Math.floor(b / 2) === c ? 1 : 0);
-  }
-  return { features, frames: FRAMES, bins: BINS, count, labels, ids: Array.from({ length: count }, (_, i) => `toy${i}`) };
-}
+const toySet = (count: number, seed: number) => toyBandSet(count, seed, { frames: FRAMES, bins: BINS, bandWidth: 2, noise: 0.5 });
 
 /** A reporter that aborts when the progress of `stage` reaches step `done`, or runs `onInfo` on each info line. */
 function hooks(on: { abortAt?: { controller: AbortController; stage: string; done: number }; onInfo?: (line: string) => void }): Reporter {

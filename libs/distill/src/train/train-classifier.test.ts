@@ -4,8 +4,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SeededRandom, type FeatureSet } from '@whittle/datasets';
 import { buildDsCnn, DS_CNN_S } from '../models/ds-cnn.ts';
+import { toyBandSet } from '../testing/toy-band-set.ts';
 import { loadLayersModel, saveLayersModel } from './layers-model-io.ts';
 import { accuracyOf, predictLogits, trainClassifier } from './train-classifier.ts';
 import { resolveTrainConfig } from './train-config.ts';
@@ -14,19 +14,7 @@ const FRAMES = 16;
 const BINS = 8;
 const tiny = { ...DS_CNN_S, inputFrames: FRAMES, inputBins: BINS, numClasses: 3, channels: 8, blocks: 1, dropout: 0 };
 
-/** Class c lights up a band of bins: trivially separable, so a working loop must learn it. */
-function toySet(count: number, seed: number): FeatureSet {
-  const rng = new SeededRandom(seed);
-  const features = new Float32Array(count * FRAMES * BINS);
-  const labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    const c = i % 3;
-    labels[i] = c;
-    for (let t = 0; t < FRAMES; t++)
-      for (let b = 0; b < BINS; b++) features[(i * FRAMES + t) * BINS + b] = 0.3 * rng.normal() + (Math.floor(b / 3) === c ? 1 : 0);
-  }
-  return { features, frames: FRAMES, bins: BINS, count, labels, ids: Array.from({ length: count }, (_, i) => `toy${i}`) };
-}
+const toySet = (count: number, seed: number) => toyBandSet(count, seed, { frames: FRAMES, bins: BINS, bandWidth: 3, noise: 0.3 });
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
