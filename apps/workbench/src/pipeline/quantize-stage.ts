@@ -74,7 +74,9 @@ export async function runQuantizeStage(input: { dataDir: string; runDir: string;
     ...DEFAULT_EXPORT_CONFIG,
     producerName: record.provenance.producer,
     producerVersion: record.provenance.producerVersion,
-    metadata: { whittle_model: record.model.name, whittle_config_hash: record.configHash, whittle_git_commit: record.provenance.gitCommit },
+    // No git commit here (manifest.json has it): the ONNX bytes must depend only on the model, so
+    // retraining identical weights at a later commit publishes as "unchanged", not as a new version.
+    metadata: { whittle_model: record.model.name, whittle_config_hash: record.configHash },
   });
   model.dispose();
   const fp32Bytes = encodeOnnxModel(onnxModel);
