@@ -22,6 +22,13 @@ async function readJson(path: string): Promise<Record<string, unknown>> {
   }
 }
 
+/** The training seed a published model records (manifest.json training.config.seed), else 0. */
+async function trainingSeed(modelDir: string): Promise<number> {
+  const manifest = await readFile(join(modelDir, 'manifest.json'), 'utf8').then((t) => JSON.parse(t) as { training?: { config?: { seed?: unknown } } }, () => undefined);
+  const seed = manifest?.training?.config?.seed;
+  return typeof seed === 'number' && Number.isInteger(seed) ? seed : 0;
+}
+
 export const evalCommand = defineCommand({
   spec: {
     name: 'eval',
@@ -33,6 +40,7 @@ export const evalCommand = defineCommand({
       json: { kind: 'boolean', description: 'print the result as JSON on stdout' },
       'latency-runs': { kind: 'number', description: 'batch-1 timing runs per variant (0 skips latency)', default: 100, integer: true },
       cache: { kind: 'string', description: 'feature cache directory', default: '.cache/features' },
+      seed: { kind: 'number', description: "seed choosing the balanced _unknown_ clips and _silence_ windows; default: the model's training seed (manifest.json), so the training folder gives the report's test split", integer: true },
       quiet: QUIET_OPTION,
     },
     examples: ['whittle eval --model models/keyword-spotter/0.1.0 --data ~/speech_commands_v0.02 --json'],
@@ -52,9 +60,12 @@ export const evalCommand = defineCommand({
     const frontEnd = resolveFrontEndConfig({ numMelBins: Number(pre['num_mel_bins']), frames: Number(pre['max_length']) });
     const norm = { mean: Number(pre['mean']), std: Number(pre['std']) };
 
+    const seed = o.seed ?? (await trainingSeed(modelDir));
+
     const hasTestList = await access(join(o.data, 'testing_list.txt')).then(() => true, () => false);
-    const entries = await speechIndex(o.data, { allClipsAsTest: !hasTestList });
-    const test = normalized(await splitFeatures(entries, 'testing', frontEnd, { cacheDir: o.cache as string, reporter: io.reporter }), norm);
+    const entries = await speechIndex(o.data, { allClipsAsTest: !hasTestList, seed });
+    const raw = await splitFeatures(entries, 'testing', frontEnd, { cacheDir: o.cache as string, reporter: io.reporter });
+    const test = normalized(raw, norm);
     if (test.count === 0) throw new WhittleError('NOT_FOUND', `No test clips found in ${o.data}`);
 
     const files = await readdir(join(modelDir, 'onnx')).catch(() => [] as string[]);
@@ -66,6 +77,8 @@ export const evalCommand = defineCommand({
       data: o.data,
       split: hasTestList ? 'testing' : 'all',
       clips: test.count,
+      // The content hash of the evaluated clips: equal to the report's when the test split is the same.
+      testSet: { seed, featureKey: (raw as { key?: string }).key ?? null },
       variants: Object.fromEntries(
         reports.map((r) => [
           r.id,

@@ -112,7 +112,10 @@ describe('whittle keyword-spotter --preset tiny', () => {
     expect(result.clips).toBeGreaterThan(0);
     expect(Object.keys(result.variants).sort()).toEqual(['fp32', 'int8']);
     const report = JSON.parse(await readFile(join(work, 'run', 'report', 'report.json'), 'utf8'));
-    // Same published files, same test split: the numbers must be the report's.
+    // Same clips as the report's test split (the model's training seed picks the same unknown/silence clips)...
+    const train = JSON.parse(await readFile(join(work, 'run', 'train', 'train.json'), 'utf8'));
+    expect(result.testSet.featureKey).toBe(train.dataset.featureKeys.testing);
+    // ...and the same published files: the numbers must be the report's.
     expect(result.variants.fp32.accuracy).toBeCloseTo(report.variants.find((v: { id: string }) => v.id === 'fp32').metrics.accuracy, 10);
   });
 
