@@ -1,18 +1,10 @@
 // Conv2DBackpropFilter for the wasm backend, computed by the backend's own XNNPACK convolution.
 
 import * as tf from '@tensorflow/tfjs';
+import { type Conv2DGradAttrs, MAX_COLUMN_ELEMENTS } from './conv-attrs.ts';
 import { WasmKernelScope, type WasmBackendLike } from './wasm-kernel-calls.ts';
 
-interface Attrs {
-  strides: number | [number, number];
-  pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  filterShape: [number, number, number, number];
-}
-
-/** Above this many im2col elements (64 MB of float32) the convolution route is used instead. */
-const MAX_COLUMN_ELEMENTS = 1 << 24;
+type Attrs = Conv2DGradAttrs<'filterShape'>;
 
 /**
  * dW[i, j, c, o] = sum over (n, y, x) of xPadded[n, y*sh + i, x*sw + j, c] * dy[n, y, x, o], i.e.

@@ -1,19 +1,11 @@
 // Faster wasm Conv2DBackpropInput: one XNNPACK GEMM for all filter taps, then a col2im scatter-add.
 
 import * as tf from '@tensorflow/tfjs';
+import { type Conv2DGradAttrs, MAX_COLUMN_ELEMENTS } from './conv-attrs.ts';
 import { WasmKernelScope } from './wasm-kernel-calls.ts';
 import type { WasmKernelOverride } from './wasm-kernel-override.ts';
 
-interface Attrs {
-  strides: number | [number, number];
-  pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  inputShape: [number, number, number, number];
-}
-
-/** Above this many column elements (64 MB of float32) the builtin's direct loop is used instead. */
-const MAX_COLUMN_ELEMENTS = 1 << 24;
+type Attrs = Conv2DGradAttrs<'inputShape'>;
 
 /**
  * cols[p, (i, j, c)] = sum over o of dy[p, o] * W[i, j, c, o] is one GEMM of dy [P, O] with W^T

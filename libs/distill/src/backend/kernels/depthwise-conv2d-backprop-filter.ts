@@ -1,16 +1,11 @@
 // DepthwiseConv2dNativeBackpropFilter for the wasm backend: a compiled SIMD loop, or per tap one product and one pooled reduction.
 
 import * as tf from '@tensorflow/tfjs';
+import type { DepthwiseGradAttrs } from './conv-attrs.ts';
 import { depthwiseFilterGradSimd } from './depthwise-filter-grad-simd.ts';
 import { heapMemory, WasmKernelScope, type WasmBackendLike } from './wasm-kernel-calls.ts';
 
-interface Attrs {
-  strides: number | [number, number];
-  dilations: number | [number, number];
-  pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  filterShape: [number, number, number, number];
-}
+type Attrs = DepthwiseGradAttrs<'filterShape'>;
 
 /**
  * dW[i, j, c, m] = sum over (n, y, x) of xPadded[n, y*sh + i, x*sw + j, c] * dy[n, y, x, c*M + m].

@@ -1,15 +1,10 @@
 // DepthwiseConv2dNativeBackpropInput for the wasm backend: a forward depthwise conv of the dilated dy with the flipped filter.
 
 import * as tf from '@tensorflow/tfjs';
+import type { DepthwiseGradAttrs } from './conv-attrs.ts';
 import { WasmKernelScope, type WasmBackendLike } from './wasm-kernel-calls.ts';
 
-interface Attrs {
-  strides: number | [number, number];
-  dilations: number | [number, number];
-  pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  inputShape: [number, number, number, number];
-}
+type Attrs = DepthwiseGradAttrs<'inputShape'>;
 
 /**
  * dx[n, h, w, c] = sum over (i, j, m) of dy[n, (h + top - i)/sh, (w + left - j)/sw, c*M + m] * f[i, j, c, m]
