@@ -14,5 +14,9 @@ export { DEFAULT_TRAIN_CONFIG, resolveTrainConfig } from './train/train-config.t
 export type { TrainConfig } from './train/train-config.ts';
 export { accuracyOf, predictLogits, trainClassifier } from './train/train-classifier.ts';
 export type { EpochRecord, TrainOptions, TrainResult } from './train/train-classifier.ts';
+export { CROSS_ENTROPY_LOSS, DEFAULT_DISTILLATION_LOSS, resolveTrainingLoss } from './train/training-loss.ts';
+export type { TrainingLoss } from './train/training-loss.ts';
+export { batchGradients, localGradientEngine } from './train/batch-gradients.ts';
+export type { BatchGradients, GradientEngine, TrainBatch } from './train/batch-gradients.ts';
 export { TrainingInterruptedError } from './train/training-interrupted-error.ts';
 export { loadLayersModel, saveLayersModel } from './train/layers-model-io.ts';

@@ -56,6 +56,40 @@ describe('trainClassifier', () => {
     expect(result.history.length).toBe(3);
   });
 
+  it('distils: with α = 1 the student learns what the teacher says, not the labels', async () => {
+    const train = toySet(96, 1);
+    const validation = toySet(48, 2);
+    // A teacher that confidently calls class c "c+1 mod 3": only the teacher term can teach that mapping.
+    const teacher = new Float32Array(train.count * 3);
+    train.labels.forEach((label, i) => (teacher[i * 3 + ((label + 1) % 3)] = 6));
+    const shifted = { ...validation, labels: validation.labels.map((l) => (l + 1) % 3) };
+    const config = resolveTrainConfig({ epochs: 6, batchSize: 16, learningRate: 1e-2, seed: 5, loss: { kind: 'distillation', alpha: 1, temperature: 2 } });
+    const model = buildDsCnn(tiny, 3);
+    // Validation scores the teacher's mapping, so the epoch kept is the one that learned it best.
+    await trainClassifier(model, train, shifted, config, undefined, { teacherLogits: [teacher] });
+    expect(accuracyOf(predictLogits(model, validation), shifted.labels)).toBeGreaterThan(0.9);
+  });
+
+  it('draws rows from augmented views reproducibly, and checks views and teacher logits before training', async () => {
+    const train = toySet(48, 1);
+    const validation = toySet(24, 2);
+    const view = { ...toySet(48, 7), labels: train.labels };
+    const config = resolveTrainConfig({ epochs: 2, batchSize: 16, seed: 9 });
+    const plain = await trainClassifier(buildDsCnn(tiny, 3), train, validation, config);
+    const a = await trainClassifier(buildDsCnn(tiny, 3), train, validation, config, undefined, { views: [view] });
+    const b = await trainClassifier(buildDsCnn(tiny, 3), train, validation, config, undefined, { views: [view] });
+    expect(a.history.map((h) => h.loss)).toEqual(b.history.map((h) => h.loss));
+    expect(a.history.map((h) => h.loss)).not.toEqual(plain.history.map((h) => h.loss));
+
+    const wrongLabels = { ...view, labels: new Int32Array(48) };
+    await expect(trainClassifier(buildDsCnn(tiny, 3), train, validation, config, undefined, { views: [wrongLabels] })).rejects.toThrow(/Augmented view 1 .* must hold the training rows in the same order/);
+    const distill = resolveTrainConfig({ ...config, loss: { kind: 'distillation', alpha: 0.5, temperature: 2 } });
+    await expect(trainClassifier(buildDsCnn(tiny, 3), train, validation, distill)).rejects.toThrow(/needs teacherLogits; got none/);
+    await expect(trainClassifier(buildDsCnn(tiny, 3), train, validation, distill, undefined, { teacherLogits: [new Float32Array(10)] })).rejects.toThrow(
+      'Teacher logits 0 passed to \'trainClassifier\' must hold 48 rows × 3 classes = 144 values; got 10',
+    );
+  });
+
   it('rejects bad config with the field and the value', () => {
     expect(() => resolveTrainConfig({ batchSize: 0 })).toThrow("Argument 'batchSize' passed to 'train' must be an integer in [1, 4096]; got 0");
   });

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { ConfigError, SeededRandom, SILENT_REPORTER, WhittleError, type FeatureSet, type Reporter } from '@whittle/datasets';
 import { captureAdamState, disposeAdamState, restoreAdamState } from './adam-state.ts';
+import { localGradientEngine, type GradientEngine, type TrainBatch } from './batch-gradients.ts';
 import { checkpointPath, disposeTrainCheckpoint, latestCheckpoint, readTrainCheckpoint, writeTrainCheckpoint } from './train-checkpoint.ts';
 import type { TrainConfig } from './train-config.ts';
 import { fingerprintDifferences, trainFingerprint, type TrainFingerprint } from './train-fingerprint.ts';
@@ -44,6 +45,18 @@ export interface TrainOptions {
   readonly resume?: boolean;
   /** Checked between steps: once aborted, training stops and throws TrainingInterruptedError. */
   readonly signal?: AbortSignal;
+  /**
+   * Augmented copies of `train` (same rows, labels and order; e.g. time-shifted, noise-mixed). Every epoch each row is
+   * drawn from the original or one of the copies, uniformly and reproducibly per seed.
+   */
+  readonly views?: readonly FeatureSet[];
+  /**
+   * Teacher logits for the distillation loss (config.loss.kind 'distillation'): one array of train.count × numClasses
+   * per view, the original first, or a single array used for every view.
+   */
+  readonly teacherLogits?: readonly Float32Array[];
+  /** Computes each step's gradients; default: this thread (see parallel/ for worker threads). */
+  readonly engine?: (model: tf.LayersModel, variables: readonly tf.Variable[], config: TrainConfig) => Promise<GradientEngine>;
 }
 
 /** Logits of `model` for every row of `set`, batched, in inference mode. */
@@ -98,10 +111,14 @@ export async function trainClassifier(
   const stride = train.frames * train.bins;
   const stepsPerEpoch = Math.ceil(train.count / config.batchSize);
   const totalSteps = stepsPerEpoch * config.epochs;
-  const fingerprint = checkpointDir === undefined ? undefined : trainFingerprint(config, train, validation, model);
+  const views = [train, ...(options.views ?? [])];
+  const teacherLogits = options.teacherLogits ?? [];
+  checkTrainInputs(views, teacherLogits, numClasses, config);
+  const fingerprint = checkpointDir === undefined ? undefined : trainFingerprint(config, train, validation, model, { views: views.slice(1), teacherLogits });
   // An explicit variable list fixes the order Adam keys its moments by, so restored moments land on the right weights.
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = tf.train.adam(config.learningRate);
+  const engine = await (options.engine ?? (async (m, v, c) => localGradientEngine(m, v, c.loss)))(model, variables, config);
   let rng = new SeededRandom(config.seed ^ 0x5eed);
   let history: EpochRecord[] = [];
   let best: { epoch: number; accuracy: number; weights: tf.Tensor[] } | undefined;
@@ -117,6 +134,7 @@ export async function trainClassifier(
   let sessionSteps = 0;
   const batchX = new Float32Array(config.batchSize * stride);
   const batchY = new Int32Array(config.batchSize);
+  const batchTeacher = teacherLogits.length === 0 ? undefined : new Float32Array(config.batchSize * numClasses);
 
   try {
     if (checkpointDir !== undefined && fingerprint !== undefined) {
@@ -180,33 +198,21 @@ export async function trainClassifier(
         }
         const rows = order.slice(s * config.batchSize, (s + 1) * config.batchSize);
         rows.forEach((row, i) => {
-          batchX.set(train.features.subarray(row * stride, (row + 1) * stride), i * stride);
+          // Drawn only when there are copies, so an unaugmented run's random stream is the one it always was.
+          const view = views.length > 1 ? rng.int(0, views.length - 1) : 0;
+          batchX.set((views[view] as FeatureSet).features.subarray(row * stride, (row + 1) * stride), i * stride);
           batchY[i] = train.labels[row] as number;
+          if (batchTeacher !== undefined) {
+            const logits = (teacherLogits[teacherLogits.length === 1 ? 0 : view] as Float32Array).subarray(row * numClasses, (row + 1) * numClasses);
+            batchTeacher.set(logits, i * numClasses);
+          }
         });
         lr = cosineLearningRate(config, step, totalSteps);
         (optimizer as unknown as { learningRate: number }).learningRate = lr;
-        const [loss, hits] = tf.tidy(() => {
-          const x = tf.tensor3d(batchX.subarray(0, rows.length * stride), [rows.length, train.frames, train.bins]);
-          const labels = tf.tensor1d(batchY.subarray(0, rows.length), 'int32');
-          const y = tf.oneHot(labels, numClasses);
-          let logits: tf.Tensor | undefined;
-          const lossValue = optimizer.minimize(
-            () => {
-              // keep(): minimize() disposes its intermediates, and the batch accuracy needs the logits.
-              logits = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
-              return tf.losses.softmaxCrossEntropy(y, logits);
-            },
-            true,
-            variables,
-          ) as tf.Scalar;
-          const correctCount = tf.sum(tf.cast(tf.equal(tf.argMax(logits as tf.Tensor, -1), labels), 'float32'));
-          logits?.dispose();
-          return [lossValue, correctCount];
-        });
-        const lossValue = (await loss.data())[0] as number;
-        const hitValue = (await hits.data())[0] as number;
-        loss.dispose();
-        hits.dispose();
+        const batch: TrainBatch = { x: batchX, labels: batchY, count: rows.length, frames: train.frames, bins: train.bins, ...(batchTeacher === undefined ? {} : { teacherLogits: batchTeacher }) };
+        const { grads, loss: lossValue, correct: hitValue } = await engine.compute(batch);
+        optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: grads[i] as tf.Tensor })));
+        grads.forEach((g) => g.dispose());
         if (!Number.isFinite(lossValue)) {
           // Checkpoints are only written at epoch ends, so the one on disk predates this step and stays as it is.
           const kept =
@@ -300,6 +306,7 @@ export async function trainClassifier(
     throw err;
   } finally {
     optimizer.dispose();
+    await engine.dispose();
   }
   if (best === undefined) throw new WhittleError('NUMERIC', 'Training finished without a single completed epoch');
   model.setWeights(best.weights);
@@ -314,6 +321,30 @@ export async function trainClassifier(
     seconds: priorSeconds + (performance.now() - started) / 1000,
     ...(resumedFromEpoch === undefined ? {} : { resumedFromEpoch }),
   };
+}
+
+/** Views must be copies of the training rows, and teacher logits must cover them, before a single step runs. */
+function checkTrainInputs(views: readonly FeatureSet[], teacherLogits: readonly Float32Array[], numClasses: number, config: TrainConfig): void {
+  const train = views[0] as FeatureSet;
+  views.slice(1).forEach((view, i) => {
+    const same = view.count === train.count && view.frames === train.frames && view.bins === train.bins && view.labels.every((l, r) => l === train.labels[r]);
+    if (!same) {
+      throw new ConfigError(
+        `Augmented view ${i + 1} passed to 'trainClassifier' must hold the training rows in the same order (${train.count} rows of ${train.frames}x${train.bins}, same labels); got ${view.count} rows of ${view.frames}x${view.bins}`,
+      );
+    }
+  });
+  if (config.loss.kind === 'distillation' && teacherLogits.length === 0) {
+    throw new ConfigError("The 'distillation' loss passed to 'trainClassifier' needs teacherLogits; got none", 'compute them with teacherLogits()/cachedTeacherLogits() for the training rows');
+  }
+  if (teacherLogits.length > 0 && teacherLogits.length !== 1 && teacherLogits.length !== views.length) {
+    throw new ConfigError(`Option 'teacherLogits' passed to 'trainClassifier' must hold 1 array or one per view (${views.length}); got ${teacherLogits.length}`);
+  }
+  teacherLogits.forEach((logits, i) => {
+    if (logits.length !== train.count * numClasses) {
+      throw new ConfigError(`Teacher logits ${i} passed to 'trainClassifier' must hold ${train.count} rows × ${numClasses} classes = ${train.count * numClasses} values; got ${logits.length}`);
+    }
+  });
 }
 
 /** Capture the optimizer and write one checkpoint; the captured optimizer tensors are released either way. */

@@ -1,6 +1,7 @@
 // Typed training configuration with validated defaults.
 
 import { ConfigError } from '@whittle/datasets';
+import { CROSS_ENTROPY_LOSS, resolveTrainingLoss, type TrainingLoss } from './training-loss.ts';
 
 export interface TrainConfig {
   /** Registry name of the architecture (see MODEL_REGISTRY). */
@@ -13,6 +14,13 @@ export interface TrainConfig {
   readonly finalLearningRateFraction: number;
   /** Stop after this many epochs without a validation-accuracy gain of at least `minDelta`. */
   readonly earlyStopping: { readonly patience: number; readonly minDelta: number };
+  /** Cross-entropy on the labels, or distillation from a teacher's logits (see TrainingLoss). */
+  readonly loss: TrainingLoss;
+  /**
+   * Threads computing each batch's gradients (data parallel, gradients averaged every step). More than 1 changes
+   * batch-norm statistics to per-shard ones, like PyTorch DDP without SyncBatchNorm, so it is part of the run's identity.
+   */
+  readonly workers: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = Object.freeze({
@@ -23,6 +31,8 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = Object.freeze({
   learningRate: 3e-3,
   finalLearningRateFraction: 0.05,
   earlyStopping: Object.freeze({ patience: 4, minDelta: 0.001 }),
+  loss: CROSS_ENTROPY_LOSS,
+  workers: 1,
 });
 
 function check(ok: boolean, field: string, expected: string, got: unknown): void {
@@ -40,9 +50,11 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
   check(Number.isInteger(c.seed) && c.seed >= 0, 'seed', 'an integer ≥ 0', c.seed);
   check(Number.isInteger(c.epochs) && c.epochs >= 1, 'epochs', 'an integer ≥ 1', c.epochs);
   check(Number.isInteger(c.batchSize) && c.batchSize >= 1 && c.batchSize <= 4096, 'batchSize', 'an integer in [1, 4096]', c.batchSize);
+  check(Number.isInteger(c.workers) && c.workers >= 1 && c.workers <= 64, 'workers', 'an integer in [1, 64]', c.workers);
+  check(c.workers <= c.batchSize, 'workers', `at most batchSize (${c.batchSize}) so every worker gets rows`, c.workers);
   check(c.learningRate > 0 && c.learningRate < 1, 'learningRate', 'in (0, 1)', c.learningRate);
   check(c.finalLearningRateFraction > 0 && c.finalLearningRateFraction <= 1, 'finalLearningRateFraction', 'in (0, 1]', c.finalLearningRateFraction);
   check(Number.isInteger(c.earlyStopping.patience) && c.earlyStopping.patience >= 1, 'earlyStopping.patience', 'an integer ≥ 1', c.earlyStopping.patience);
   check(c.earlyStopping.minDelta >= 0, 'earlyStopping.minDelta', '≥ 0', c.earlyStopping.minDelta);
-  return Object.freeze(c);
+  return Object.freeze({ ...c, loss: resolveTrainingLoss(c.loss) });
 }

@@ -20,6 +20,14 @@ export interface TrainFingerprint {
   readonly validation: DataFingerprint;
   /** Hash of the layer classes, their configs without names, and the weight shapes. */
   readonly model: string;
+  /** Hash of the augmented views and teacher logits ('none' without either). */
+  readonly extras: string;
+}
+
+/** Training inputs beyond the two splits: augmented copies of the training rows and teacher logits. */
+export interface TrainExtras {
+  readonly views: readonly FeatureSet[];
+  readonly teacherLogits: readonly Float32Array[];
 }
 
 function bytesOf(a: Float32Array | Int32Array): Uint8Array {
@@ -55,8 +63,17 @@ function modelSignature(model: tf.LayersModel): string {
 }
 
 /** Fingerprint of one training job: equal fingerprints mean a checkpoint of one is valid for the other. */
-export function trainFingerprint(config: TrainConfig, train: FeatureSet, validation: FeatureSet, model: tf.LayersModel): TrainFingerprint {
-  return { config, train: dataFingerprint(train), validation: dataFingerprint(validation), model: modelSignature(model) };
+export function trainFingerprint(config: TrainConfig, train: FeatureSet, validation: FeatureSet, model: tf.LayersModel, extras?: TrainExtras): TrainFingerprint {
+  return { config, train: dataFingerprint(train), validation: dataFingerprint(validation), model: modelSignature(model), extras: extrasSignature(extras) };
+}
+
+function extrasSignature(extras: TrainExtras | undefined): string {
+  if (extras === undefined || (extras.views.length === 0 && extras.teacherLogits.length === 0)) return 'none';
+  const hash = createHash('sha256');
+  for (const view of extras.views) hash.update(dataFingerprint(view).sha256);
+  hash.update('|');
+  for (const logits of extras.teacherLogits) hash.update(bytesOf(logits));
+  return `${extras.views.length} views, ${extras.teacherLogits.length} teacher logit sets, sha256 ${hash.digest('hex').slice(0, 16)}`;
 }
 
 function flatten(value: unknown, prefix = ''): Map<string, string> {
@@ -85,5 +102,7 @@ export function fingerprintDifferences(saved: TrainFingerprint, current: TrainFi
     }
   }
   if (saved.model !== current.model) diffs.push(`model architecture: checkpoint ${saved.model}, now ${current.model}`);
+  // Checkpoints written before extras existed had neither.
+  if ((saved.extras ?? 'none') !== current.extras) diffs.push(`augmented views / teacher logits: checkpoint ${saved.extras ?? 'none'}, now ${current.extras}`);
   return diffs;
 }
