@@ -20,6 +20,6 @@ export { DEFAULT_EVALUATE_OPTIONS } from './variants/evaluate-options.ts';
 export type { EvaluateOptions } from './variants/evaluate-options.ts';
 export { evaluateVariants } from './variants/evaluate-variants.ts';
 export { buildComparisonReport } from './report/comparison-report.ts';
-export type { ComparisonReport, ComparisonReportInput, ReportDataset, VariantDelta } from './report/comparison-report.ts';
+export type { ComparisonReport, ComparisonReportInput, ReportDataset, ReportSection, VariantDelta } from './report/comparison-report.ts';
 export { renderReportMarkdown } from './report/render-markdown.ts';
 export { writeReport } from './report/write-report.ts';

@@ -22,7 +22,7 @@ export const SEED_OPTION = { kind: 'number', description: 'random seed for data,
 
 export const RESUME_OPTION = {
   kind: 'boolean',
-  description: 'continue training from the last checkpoint in <run>/checkpoints/ (same config and data required)',
+  description: 'continue the unfinished training from its last checkpoint in <run>/checkpoints/<role>/ (same config and data required); finished roles are reused anyway',
 } as const;
 
 export const QUIET_OPTION = { kind: 'boolean', description: 'no progress output on stderr' } as const;

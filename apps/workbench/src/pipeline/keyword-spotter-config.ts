@@ -1,7 +1,7 @@
 // The keyword-spotter job's whole configuration, with the default and tiny presets.
 
-import { ConfigError, resolveFrontEndConfig, type FrontEndConfig, type SynthConfig } from '@whittle/datasets';
-import { resolveTrainConfig, type TrainConfig } from '@whittle/distill';
+import { ConfigError, DEFAULT_AUGMENT_CONFIG, resolveAugmentConfig, resolveFrontEndConfig, type AugmentConfig, type FrontEndConfig, type SynthConfig } from '@whittle/datasets';
+import { DEFAULT_DISTILLATION_LOSS, resolveTrainConfig, type TrainConfig, type TrainingLoss } from '@whittle/distill';
 import { DEFAULT_STATIC_QUANTIZE_CONFIG, type StaticQuantizeConfig } from '@whittle/quantize';
 
 /** Where the speech comes from: generated on this machine, or a Speech Commands folder on disk. */
@@ -9,11 +9,31 @@ export type SpeechDataSource =
   | { readonly kind: 'synthetic'; readonly synth: Partial<SynthConfig> }
   | { readonly kind: 'folder'; readonly dir: string };
 
+/**
+ * Where the distillation teacher comes from. `zoo`: a larger zoo model the job trains first (with the student's
+ * recipe, its own epochs). `onnx` / `transformers`: an existing local classifier over the same 12 labels. `none`: no teacher.
+ */
+export type TeacherChoice =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'zoo'; readonly model: string; readonly epochs: number }
+  | { readonly kind: 'onnx'; readonly path: string }
+  | { readonly kind: 'transformers'; readonly dir: string };
+
+export interface DistillSettings {
+  readonly teacher: TeacherChoice;
+  /** The distilled student's loss (a 'distillation' TrainingLoss). */
+  readonly loss: TrainingLoss;
+}
+
 export interface KeywordSpotterConfig {
   readonly preset: 'default' | 'tiny';
   readonly data: SpeechDataSource;
   readonly frontEnd: FrontEndConfig;
+  /** Training-split augmentation: waveform copies (time shift, noise) cached once, SpecAugment masks drawn per batch. */
+  readonly augment: AugmentConfig;
+  /** The student's training: from scratch with this config, and distilled with the same config and `distill.loss`. */
   readonly train: TrainConfig;
+  readonly distill: DistillSettings;
   readonly quantize: StaticQuantizeConfig;
   readonly eval: { readonly latencyRuns: number; readonly latencyWarmup: number };
   readonly publish: { readonly name: string };
@@ -25,7 +45,9 @@ export const DEFAULT_KEYWORD_SPOTTER_CONFIG: KeywordSpotterConfig = Object.freez
   // 20 mel bins halve the convolutions' work against 40 (≈140 vs 70 training samples/s on wasm),
   // which buys twice the epochs inside the 20-minute budget of the default job.
   frontEnd: resolveFrontEndConfig({ numMelBins: 20 }),
+  augment: DEFAULT_AUGMENT_CONFIG,
   train: resolveTrainConfig({ epochs: 12 }),
+  distill: { teacher: { kind: 'zoo', model: 'ds-cnn-m', epochs: 8 }, loss: DEFAULT_DISTILLATION_LOSS },
   quantize: DEFAULT_STATIC_QUANTIZE_CONFIG,
   eval: { latencyRuns: 300, latencyWarmup: 30 },
   publish: { name: 'keyword-spotter' },
@@ -36,7 +58,9 @@ export const TINY_KEYWORD_SPOTTER_CONFIG: KeywordSpotterConfig = Object.freeze<K
   ...DEFAULT_KEYWORD_SPOTTER_CONFIG,
   preset: 'tiny',
   data: { kind: 'synthetic', synth: { preset: 'tiny' } },
+  augment: resolveAugmentConfig({ copies: 1 }),
   train: resolveTrainConfig({ epochs: 2, batchSize: 32 }),
+  distill: { teacher: { kind: 'zoo', model: 'ds-cnn-m', epochs: 2 }, loss: DEFAULT_DISTILLATION_LOSS },
   quantize: { ...DEFAULT_STATIC_QUANTIZE_CONFIG, calibration: { ...DEFAULT_STATIC_QUANTIZE_CONFIG.calibration, samples: 64 } },
   eval: { latencyRuns: 20, latencyWarmup: 5 },
   // A smoke-test model must never be mistaken for the product: it publishes under its own name.

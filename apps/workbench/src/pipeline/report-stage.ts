@@ -2,11 +2,44 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import type { Reporter } from '@whittle/datasets';
-import { buildComparisonReport, evaluateVariants, writeReport, type ComparisonReport } from '@whittle/eval';
+import { buildComparisonReport, evaluateVariants, writeReport, type ComparisonReport, type ReportSection } from '@whittle/eval';
 import type { OnnxRecord } from './quantize-stage.ts';
 import { runLayout } from './run-layout.ts';
 import { normalized, speechIndex, splitFeatures } from './speech-features.ts';
 import type { TrainRecord } from './train-stage.ts';
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+
+/** Teacher, student from scratch and distilled student on the same splits: what distillation bought, measured. */
+function trainingSection(record: TrainRecord): ReportSection {
+  const roles = record.roles ?? [];
+  const scratch = roles.find((r) => r.role === 'scratch');
+  const distilled = roles.find((r) => r.role === 'distilled');
+  const gain =
+    scratch !== undefined && distilled !== undefined
+      ? ` Distillation changed the student's test accuracy by ${((distilled.testAccuracy - scratch.testAccuracy) * 100 >= 0 ? '+' : '')}${((distilled.testAccuracy - scratch.testAccuracy) * 100).toFixed(2)} points (validation ${((distilled.validationAccuracy - scratch.validationAccuracy) * 100 >= 0 ? '+' : '')}${((distilled.validationAccuracy - scratch.validationAccuracy) * 100).toFixed(2)}).`
+      : '';
+  return {
+    title: 'Teacher and students (tfjs fp32)',
+    text: `Every model below is measured on the same validation and test splits. The shipped student is **${record.student ?? 'scratch'}**, chosen on validation accuracy.${gain}`,
+    table: {
+      header: ['role', 'model', 'params', 'M MACs', 'loss', 'epochs (best)', 'train s', 'samples/s', 'validation', 'test'],
+      rows: roles.map((r) => [
+        r.role,
+        r.model,
+        r.params === undefined ? 'n/a' : r.params.toLocaleString('en-US'),
+        r.macs === undefined ? 'n/a' : (r.macs / 1e6).toFixed(2),
+        r.loss,
+        r.epochsRun === undefined ? 'n/a' : `${r.epochsRun} (${r.bestEpoch})`,
+        r.trainSeconds === undefined ? 'n/a' : r.trainSeconds.toFixed(0),
+        r.samplesPerSecond === undefined ? 'n/a' : r.samplesPerSecond.toFixed(0),
+        pct(r.validationAccuracy),
+        pct(r.testAccuracy),
+      ]),
+      align: ['l', 'l', 'r', 'r', 'l', 'r', 'r', 'r', 'r', 'r'],
+    },
+  };
+}
 
 export async function runReportStage(input: { dataDir: string; runDir: string; reporter: Reporter }): Promise<ComparisonReport> {
   const { reporter } = input;
@@ -46,9 +79,11 @@ export async function runReportStage(input: { dataDir: string; runDir: string; r
     variants,
     classNames: [...record.labels],
     dataset: { dir: record.dataset.dir, split: 'testing', clips: test.count, speakers: record.dataset.speakers },
+    sections: [trainingSection(record)],
     extra: {
       model: record.model,
       backend: record.backend.name,
+      augment: record.config.augment,
       training: {
         bestEpoch: record.training.bestEpoch,
         epochsRun: record.training.history.length,

@@ -14,8 +14,10 @@ export function runLayout(runDir: string) {
     trainRecord: join(train, 'train.json'),
     /** tfjs logits on the test split (float32, count x classes), the tfjs-fp32 variant's predictions. */
     tfjsTestLogits: join(train, 'test-logits.f32'),
-    /** Per-epoch training checkpoints of an unfinished run (removed once train/ is written). */
+    /** Per-epoch checkpoints of each unfinished training (`<role>/`; a role's folder goes once its model is written). */
     checkpoints: join(runDir, 'checkpoints'),
+    /** Finished teacher / scratch / distilled models with their records, reused by a rerun with the same inputs. */
+    roles: join(runDir, 'roles'),
     onnx,
     fp32: join(onnx, 'model.onnx'),
     int8: join(onnx, 'model_int8.onnx'),

@@ -1,12 +1,15 @@
 // Turns a Speech Commands folder into normalised feature sets per split, using the cached extractor.
 
 import {
+  extractAugmentedFeatures,
   extractFeatures,
+  noiseBankFromFolder,
   featureStatistics,
   KWS_LABELS,
   loadClip,
   normalizeFeatures,
   readSpeechCommands,
+  type AugmentConfig,
   type FeatureNormalization,
   type FeatureSet,
   type FeatureSource,
@@ -61,6 +64,25 @@ export async function splitFeatures(
   if (options.limit !== undefined) chosen = chosen.slice(0, options.limit);
   const load = (s: FeatureSource) => loadClip(s.path, { sampleRate: frontEnd.sampleRate, length: frontEnd.clipSamples, offset: s.offset ?? 0, resample: true });
   return extractFeatures(chosen.map(toSource), frontEnd, load, { cacheDir: options.cacheDir, reporter: options.reporter, stage: `features ${split}` });
+}
+
+/**
+ * Raw features of `augment.copies` augmented copies of the training split (time shift, then background noise from
+ * the folder's _background_noise_ at a random SNR), cached by content like the clean ones. Empty without copies.
+ */
+export async function augmentedTrainingViews(
+  dataDir: string,
+  entries: readonly SpeechCommandsEntry[],
+  frontEnd: FrontEndConfig,
+  augment: AugmentConfig,
+  seed: number,
+  options: { cacheDir: string; reporter: Reporter },
+): Promise<FeatureSet[]> {
+  if (augment.copies === 0) return [];
+  const sources = entries.filter((e) => e.split === 'training').map(toSource);
+  const bank = augment.noise.probability > 0 ? await noiseBankFromFolder(dataDir, { sampleRate: frontEnd.sampleRate }) : [];
+  const load = (s: FeatureSource) => loadClip(s.path, { sampleRate: frontEnd.sampleRate, length: frontEnd.clipSamples, offset: s.offset ?? 0, resample: true });
+  return [...(await extractAugmentedFeatures(sources, frontEnd, load, bank, augment, seed, { ...options, stage: 'augmented training copies' }))];
 }
 
 /** Statistics from the training split's raw features. */

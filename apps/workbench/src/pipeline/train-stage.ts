@@ -1,14 +1,16 @@
 // Stage 2: features for every split, then DS-CNN training; writes the tfjs model and its record.
 
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { KWS_LABELS, writeDirAtomic, type FeatureNormalization, type Reporter } from '@whittle/datasets';
-import { countMacs, getModelSpec, predictLogits, saveLayersModel, trainClassifier, type TrainResult } from '@whittle/distill';
+import { KWS_LABELS, writeDirAtomic, type FeatureNormalization, type FeatureSet, type Reporter } from '@whittle/datasets';
+import { accuracyOf, resolveTrainConfig, saveLayersModel, type TrainResult } from '@whittle/distill';
 import { useTfBackend } from '../runtime/tf-backend.ts';
 import { collectProvenance, configHash, type Provenance } from '../runtime/provenance.ts';
 import type { KeywordSpotterConfig } from './keyword-spotter-config.ts';
 import { runLayout } from './run-layout.ts';
-import { normalized, speechIndex, splitFeatures, summarizeDataset, trainingNormalization, type DatasetSummary } from './speech-features.ts';
+import { prepareTeacher, roleSummary, type RoleSummary } from './teacher-stage.ts';
+import { trainRole, type RoleData, type TrainedRole, type TrainRole } from './train-role.ts';
+import { augmentedTrainingViews, normalized, speechIndex, splitFeatures, summarizeDataset, trainingNormalization, type DatasetSummary } from './speech-features.ts';
 
 /** Everything later stages and the published manifest need to know about training. */
 export interface TrainRecord {
@@ -17,7 +19,12 @@ export interface TrainRecord {
   readonly labels: readonly string[];
   readonly normalization: FeatureNormalization;
   readonly dataset: DatasetSummary & { readonly featureKeys: Readonly<Record<string, string>> };
+  /** The shipped student's architecture. */
   readonly model: { readonly name: string; readonly params: number; readonly macs: number };
+  /** Which student ships: the distilled one when its validation accuracy is at least the scratch one's. */
+  readonly student: TrainRole;
+  /** Teacher, student from scratch and distilled student, each measured on the same validation and test splits. */
+  readonly roles: readonly RoleSummary[];
   readonly backend: { readonly name: string; readonly rejected: readonly { name: string; reason: string }[] };
   readonly training: TrainResult;
   readonly tfjsTest: { readonly accuracy: number; readonly count: number };
@@ -26,7 +33,8 @@ export interface TrainRecord {
 }
 
 /**
- * Train into `<run>/train/`, checkpointing every epoch to `<run>/checkpoints/`. `resume` continues an interrupted run;
+ * Train the teacher, the student from scratch and the distilled student (each into `<run>/roles/<role>/`, checkpointing
+ * every epoch to `<run>/checkpoints/<role>/`), then write the chosen student to `<run>/train/`. `resume` continues an interrupted run;
  * `signal` stops it between steps (TrainingInterruptedError). train/ is only written when training succeeded.
  */
 export async function runTrainStage(input: {
@@ -54,34 +62,46 @@ export async function runTrainStage(input: {
   const rawValidation = await splitFeatures(entries, 'validation', config.frontEnd, opts);
   const rawTest = await splitFeatures(entries, 'testing', config.frontEnd, opts);
   const norm = trainingNormalization(rawTrain);
-  const [trainSet, validationSet, testSet] = [rawTrain, rawValidation, rawTest].map((s) => normalized(s, norm)) as [typeof rawTrain, typeof rawTrain, typeof rawTrain];
+  const [trainSet, validationSet, testSet] = [rawTrain, rawValidation, rawTest].map((s) => normalized(s, norm)) as [FeatureSet, FeatureSet, FeatureSet];
+  const featureKeys = { training: (rawTrain as { key?: string }).key ?? '', validation: (rawValidation as { key?: string }).key ?? '', testing: (rawTest as { key?: string }).key ?? '' };
 
-  const spec = getModelSpec(config.train.model);
-  const model = spec.build({ inputFrames: config.frontEnd.frames, inputBins: config.frontEnd.numMelBins, numClasses: KWS_LABELS.length }, config.train.seed);
-  const macs = countMacs(model);
-  reporter.info(`model ${spec.name}: ${model.countParams()} parameters, ${(macs / 1e6).toFixed(2)} M MACs per clip`);
-  const training = await trainClassifier(model, trainSet, validationSet, config.train, reporter, {
-    checkpointDir: layout.checkpoints,
-    resume: input.resume === true,
-    ...(input.signal === undefined ? {} : { signal: input.signal }),
-  });
+  // Copies are normalised with the clean training statistics: those are what the published model's preprocessor applies.
+  const rawViews = await augmentedTrainingViews(input.dataDir, entries, config.frontEnd, config.augment, config.train.seed, opts);
+  const views = rawViews.map((v) => normalized(v, norm));
+  const dataKey = configHash({ features: featureKeys, views: rawViews.map((v) => (v as { key?: string }).key ?? ''), normalization: norm });
+  const studentTrain = resolveTrainConfig({ ...config.train, specAugment: config.augment.specAugment });
+  const data: RoleData = { train: trainSet, validation: validationSet, test: testSet, views, dataKey };
+  const common = { runDir: input.runDir, frames: config.frontEnd.frames, bins: config.frontEnd.numMelBins, reporter, resume: input.resume === true, ...(input.signal === undefined ? {} : { signal: input.signal }) };
 
-  const testLogits = predictLogits(model, testSet);
-  let correct = 0;
-  for (let i = 0; i < testSet.count; i++) {
-    const row = testLogits.subarray(i * KWS_LABELS.length, (i + 1) * KWS_LABELS.length);
-    if (row.indexOf(Math.max(...row)) === testSet.labels[i]) correct++;
+  const teacher = await prepareTeacher({ choice: config.distill.teacher, train: studentTrain, data, common });
+  const scratch = await trainRole({ ...common, role: 'scratch', train: studentTrain, data });
+  let distilled: TrainedRole | undefined;
+  if (teacher !== undefined) {
+    const train = resolveTrainConfig({ ...studentTrain, loss: config.distill.loss });
+    distilled = await trainRole({ ...common, role: 'distilled', train, data: { ...data, teacherLogits: teacher.viewLogits, dataKey: configHash({ dataKey, teacher: teacher.key }) } });
   }
+  // The student that ships is chosen on validation, never on test: distillation has to earn its place.
+  const chosen = distilled !== undefined && distilled.record.validationAccuracy >= scratch.record.validationAccuracy ? distilled : scratch;
+  reporter.info(
+    distilled === undefined
+      ? 'student: trained from scratch (no teacher)'
+      : `student: ${chosen.record.role} (validation ${(distilled.record.validationAccuracy * 100).toFixed(2)}% distilled vs ${(scratch.record.validationAccuracy * 100).toFixed(2)}% from scratch)`,
+  );
+  const model = chosen.model;
+  const testLogits = chosen.testLogits;
+  const training = chosen.record.training;
   const record: TrainRecord = {
     config,
     configHash: configHash(config),
     labels: KWS_LABELS,
     normalization: norm,
-    dataset: { ...dataset, featureKeys: { training: (rawTrain as { key?: string }).key ?? '', validation: (rawValidation as { key?: string }).key ?? '', testing: (rawTest as { key?: string }).key ?? '' } },
-    model: { name: spec.name, params: model.countParams(), macs },
+    dataset: { ...dataset, featureKeys },
+    model: chosen.record.model,
+    student: chosen.record.role,
+    roles: [...(teacher === undefined ? [] : [teacher.summary]), roleSummary(scratch), ...(distilled === undefined ? [] : [roleSummary(distilled)])],
     backend: { name: backend.name, rejected: backend.failures },
     training,
-    tfjsTest: { accuracy: testSet.count ? correct / testSet.count : 0, count: testSet.count },
+    tfjsTest: { accuracy: accuracyOf(testLogits, testSet.labels), count: testSet.count },
     provenance,
     finishedAt: new Date().toISOString(),
   };
@@ -94,9 +114,7 @@ export async function runTrainStage(input: {
     },
     { replace: true },
   );
-  // Checkpoints only serve to finish this run; once train/ exists they would block the next fresh run (no --resume).
-  await rm(layout.checkpoints, { recursive: true, force: true });
-  model.dispose();
+  for (const trained of [teacher?.trained, scratch, distilled]) trained?.model.dispose();
   tf.disposeVariables();
   reporter.info(`trained: best epoch ${training.bestEpoch}, validation ${(training.bestValidationAccuracy * 100).toFixed(2)}%, tfjs test ${(record.tfjsTest.accuracy * 100).toFixed(2)}%, ${training.samplesPerSecond.toFixed(0)} samples/s on ${backend.name}`);
   return record;

@@ -2,7 +2,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import { ConfigError, SeededRandom, SILENT_REPORTER, WhittleError, type FeatureSet, type Reporter } from '@whittle/datasets';
+import { ConfigError, SeededRandom, specAugmentRows, SILENT_REPORTER, WhittleError, type FeatureSet, type Reporter } from '@whittle/datasets';
 import { captureAdamState, disposeAdamState, restoreAdamState } from './adam-state.ts';
 import { localGradientEngine, type GradientEngine, type TrainBatch } from './batch-gradients.ts';
 import { checkpointPath, disposeTrainCheckpoint, latestCheckpoint, readTrainCheckpoint, writeTrainCheckpoint } from './train-checkpoint.ts';
@@ -134,6 +134,8 @@ export async function trainClassifier(
   let sessionSteps = 0;
   const batchX = new Float32Array(config.batchSize * stride);
   const batchY = new Int32Array(config.batchSize);
+  // Drawn only when masks are on, so an unaugmented run's random stream is the one it always was.
+  const masking = config.specAugment.timeMasks > 0 || config.specAugment.freqMasks > 0;
   const batchTeacher = teacherLogits.length === 0 ? undefined : new Float32Array(config.batchSize * numClasses);
 
   try {
@@ -207,6 +209,7 @@ export async function trainClassifier(
             batchTeacher.set(logits, i * numClasses);
           }
         });
+        if (masking) specAugmentRows(batchX.subarray(0, rows.length * stride), train.frames, train.bins, config.specAugment, rng);
         lr = cosineLearningRate(config, step, totalSteps);
         (optimizer as unknown as { learningRate: number }).learningRate = lr;
         const batch: TrainBatch = { x: batchX, labels: batchY, count: rows.length, frames: train.frames, bins: train.bins, ...(batchTeacher === undefined ? {} : { teacherLogits: batchTeacher }) };

@@ -1,6 +1,6 @@
 // Typed training configuration with validated defaults.
 
-import { ConfigError } from '@whittle/datasets';
+import { ConfigError, NO_AUGMENT_CONFIG, resolveAugmentConfig, type SpecAugmentConfig } from '@whittle/datasets';
 import { CROSS_ENTROPY_LOSS, resolveTrainingLoss, type TrainingLoss } from './training-loss.ts';
 
 export interface TrainConfig {
@@ -21,6 +21,8 @@ export interface TrainConfig {
    * batch-norm statistics to per-shard ones, like PyTorch DDP without SyncBatchNorm, so it is part of the run's identity.
    */
   readonly workers: number;
+  /** Time and frequency masks drawn anew for every row of every batch (all zero: off). */
+  readonly specAugment: SpecAugmentConfig;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = Object.freeze({
@@ -33,6 +35,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = Object.freeze({
   earlyStopping: Object.freeze({ patience: 4, minDelta: 0.001 }),
   loss: CROSS_ENTROPY_LOSS,
   workers: 1,
+  specAugment: NO_AUGMENT_CONFIG.specAugment,
 });
 
 function check(ok: boolean, field: string, expected: string, got: unknown): void {
@@ -45,6 +48,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
     ...DEFAULT_TRAIN_CONFIG,
     ...partial,
     earlyStopping: { ...DEFAULT_TRAIN_CONFIG.earlyStopping, ...(partial.earlyStopping ?? {}) },
+    specAugment: { ...DEFAULT_TRAIN_CONFIG.specAugment, ...(partial.specAugment ?? {}) },
   };
   check(typeof c.model === 'string' && c.model.length > 0, 'model', 'a model name', c.model);
   check(Number.isInteger(c.seed) && c.seed >= 0, 'seed', 'an integer ≥ 0', c.seed);
@@ -56,5 +60,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
   check(c.finalLearningRateFraction > 0 && c.finalLearningRateFraction <= 1, 'finalLearningRateFraction', 'in (0, 1]', c.finalLearningRateFraction);
   check(Number.isInteger(c.earlyStopping.patience) && c.earlyStopping.patience >= 1, 'earlyStopping.patience', 'an integer ≥ 1', c.earlyStopping.patience);
   check(c.earlyStopping.minDelta >= 0, 'earlyStopping.minDelta', '≥ 0', c.earlyStopping.minDelta);
-  return Object.freeze({ ...c, loss: resolveTrainingLoss(c.loss) });
+  // Mask counts and widths are validated where they are defined, by the augmentation config.
+  const specAugment = resolveAugmentConfig({ specAugment: c.specAugment }).specAugment;
+  return Object.freeze({ ...c, loss: resolveTrainingLoss(c.loss), specAugment });
 }

@@ -23,6 +23,14 @@ export interface VariantDelta {
   readonly latencyP50Ratio: number | null;
 }
 
+/** An extra table of the report (e.g. how the shipped model was trained), rendered after the variants. */
+export interface ReportSection {
+  readonly title: string;
+  /** A paragraph under the title. */
+  readonly text?: string;
+  readonly table?: { readonly header: readonly string[]; readonly rows: readonly (readonly string[])[]; readonly align?: readonly ('l' | 'r')[] };
+}
+
 /** Everything report.md shows, as plain JSON (report.json is exactly this object). */
 export interface ComparisonReport {
   readonly title: string;
@@ -34,6 +42,7 @@ export interface ComparisonReport {
   readonly variants: VariantReport[];
   /** Keyed by variant id, baseline included (0 points, ratio 1). */
   readonly deltas: Record<string, VariantDelta>;
+  readonly sections?: readonly ReportSection[];
   /** Free-form provenance (training, backend, ONNX parity), rendered as key: value lines. */
   readonly extra?: Record<string, unknown>;
 }
@@ -46,6 +55,7 @@ export interface ComparisonReportInput {
   /** Default 'fp32', or the first variant when there is no fp32 (see resolveBaseline). */
   readonly baseline?: string;
   readonly extra?: Record<string, unknown>;
+  readonly sections?: readonly ReportSection[];
   /** Pin the timestamp (tests, reproducible builds); default now. */
   readonly generatedAt?: string;
 }
@@ -74,6 +84,7 @@ export function buildComparisonReport(input: ComparisonReportInput): ComparisonR
     baseline: base.id,
     variants: input.variants,
     deltas,
+    ...(input.sections === undefined ? {} : { sections: input.sections }),
     ...(input.extra === undefined ? {} : { extra: input.extra }),
   };
 }

@@ -53,6 +53,16 @@ describe('renderReportMarkdown', () => {
     expect(md).toContain('- tags: ["a","b"]');
   });
 
+  it('renders sections as titled tables after the variants, escaping cells', () => {
+    const md = renderReportMarkdown({
+      ...report,
+      sections: [{ title: 'How it was trained', text: 'Same test split.', table: { header: ['model', 'test'], rows: [['ds_cnn_s', '98.00%']] } }],
+    });
+    expect(md).toContain('## How it was trained\n\nSame test split.\n\n| model | test |\n| --- | ---: |\n| ds\\_cnn\\_s | 98.00% |');
+    expect(md.indexOf('## How it was trained')).toBeGreaterThan(md.indexOf('## Variants'));
+    expect(md.indexOf('## How it was trained')).toBeLessThan(md.indexOf('## Per-class recall'));
+  });
+
   it('omits the details section without extra', () => {
     expect(renderReportMarkdown({ ...report, extra: undefined })).not.toContain('## Details');
   });

@@ -91,6 +91,10 @@ export function renderReportMarkdown(report: ComparisonReport): string {
     `# ${report.title}`,
     `${datasetLine(report)}\nBaseline: **${report.baseline}**. Generated ${report.generatedAt}. Latency is batch 1, milliseconds per call.`,
     `## Variants\n\n${headline(report)}\n\n${variantList(report.variants)}`,
+    ...(report.sections ?? []).map((section) => {
+      const body = [section.text, section.table && table(section.table.header, section.table.rows.map((r) => r.map(cell)), section.table.align ?? section.table.header.map((_, i) => (i === 0 ? 'l' : 'r')))];
+      return [`## ${section.title}`, ...body.filter((b): b is string => b !== undefined)].join('\n\n');
+    }),
     `## Per-class recall\n\n${recallTable(report)}`,
     `## Confusion matrices\n\nRows are the true class, columns the predicted class.\n\n${report.variants
       .map((v) => `### ${v.id}\n\n${confusionTable(v, report.classNames)}`)
