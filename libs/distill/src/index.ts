@@ -20,3 +20,11 @@ export { batchGradients, localGradientEngine } from './train/batch-gradients.ts'
 export type { BatchGradients, GradientEngine, TrainBatch } from './train/batch-gradients.ts';
 export { TrainingInterruptedError } from './train/training-interrupted-error.ts';
 export { loadLayersModel, saveLayersModel } from './train/layers-model-io.ts';
+export { describeTeacher, loadLayersTeacher, TRANSFORMERS_DTYPE_SUFFIXES } from './teacher/teacher-source.ts';
+export type { TeacherKind, TeacherSource, TransformersTeacherDtype } from './teacher/teacher-source.ts';
+export { resolveTeacherOptions } from './teacher/teacher-options.ts';
+export type { ResolvedTeacherOptions, TeacherLogitsOptions } from './teacher/teacher-options.ts';
+export { teacherLogits } from './teacher/teacher-logits.ts';
+export { cachedTeacherLogits, teacherCacheKey } from './teacher/teacher-cache.ts';
+export type { CachedTeacherLogits, CachedTeacherLogitsOptions } from './teacher/teacher-cache.ts';
+export { teacherIdentity } from './teacher/teacher-identity.ts';

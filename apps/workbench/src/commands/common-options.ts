@@ -1,5 +1,9 @@
 // Flags several commands share, declared once.
 
+import { DEFAULT_AUGMENT_CONFIG, NO_AUGMENT_CONFIG } from '@whittle/datasets';
+import { resolveTrainingLoss } from '@whittle/distill';
+import type { KeywordSpotterConfig } from '../pipeline/keyword-spotter-config.ts';
+import { teacherChoiceFrom } from '../pipeline/teacher-choice.ts';
 import { BACKEND_CHOICES } from '../runtime/tf-backend.ts';
 
 export const DEFAULT_WORK_DIR = '.cache/keyword-spotter';
@@ -32,4 +36,31 @@ export function seedFrom(flag: number | undefined): number | undefined {
   if (flag !== undefined) return flag;
   const env = process.env['WHITTLE_SEED'];
   return env === undefined || env === '' ? undefined : Number(env);
+}
+
+export const TEACHER_OPTIONS = {
+  teacher: {
+    kind: 'string',
+    description:
+      "distillation teacher: a zoo model the job trains first (default: the preset's, ds-cnn-m), a local .onnx classifier, a transformers.js model folder (offline), or none",
+  },
+  'teacher-epochs': { kind: 'number', description: "epochs for a zoo teacher (default: the preset's)", integer: true },
+  alpha: { kind: 'number', description: 'weight of the teacher term in α·T²·KL + (1−α)·CE (default 0.7)' },
+  temperature: { kind: 'number', description: 'softmax temperature T of the teacher term (default 4)' },
+  augment: { kind: 'string', description: 'training augmentation: speech (time shift, noise copies, SpecAugment) or none', choices: ['speech', 'none'] },
+} as const;
+
+/** The preset with --teacher, --teacher-epochs, --alpha, --temperature and --augment applied (each validated). */
+export function withDistillFlags(
+  config: KeywordSpotterConfig,
+  o: { teacher?: string | undefined; 'teacher-epochs'?: number | undefined; alpha?: number | undefined; temperature?: number | undefined; augment?: string | undefined },
+): KeywordSpotterConfig {
+  const presetTeacher = config.distill.teacher;
+  const zooEpochs = o['teacher-epochs'] ?? (presetTeacher.kind === 'zoo' ? presetTeacher.epochs : 8);
+  const teacher =
+    o.teacher !== undefined ? teacherChoiceFrom(o.teacher, zooEpochs) : presetTeacher.kind === 'zoo' ? { ...presetTeacher, epochs: zooEpochs } : presetTeacher;
+  const base = config.distill.loss.kind === 'distillation' ? config.distill.loss : { kind: 'distillation' as const, alpha: 0.7, temperature: 4 };
+  const loss = resolveTrainingLoss({ kind: 'distillation', alpha: o.alpha ?? base.alpha, temperature: o.temperature ?? base.temperature });
+  const augment = o.augment === undefined ? config.augment : o.augment === 'none' ? NO_AUGMENT_CONFIG : DEFAULT_AUGMENT_CONFIG;
+  return { ...config, augment, distill: { teacher, loss } };
 }

@@ -10,7 +10,7 @@ import { runQuantizeStage } from '../pipeline/quantize-stage.ts';
 import { runReportStage } from '../pipeline/report-stage.ts';
 import { runTrainStage } from '../pipeline/train-stage.ts';
 import { resolveTrainConfig } from '@whittle/distill';
-import { BACKEND_OPTION, DEFAULT_WORK_DIR, PRESET_OPTION, QUIET_OPTION, RESUME_OPTION, SEED_OPTION, seedFrom } from './common-options.ts';
+import { BACKEND_OPTION, DEFAULT_WORK_DIR, PRESET_OPTION, QUIET_OPTION, RESUME_OPTION, SEED_OPTION, seedFrom, TEACHER_OPTIONS, withDistillFlags } from './common-options.ts';
 
 export const keywordSpotterCommand = defineCommand({
   spec: {
@@ -25,20 +25,24 @@ export const keywordSpotterCommand = defineCommand({
       backend: BACKEND_OPTION,
       models: { kind: 'string', description: 'root of published models; "none" skips publishing', default: 'models' },
       version: { kind: 'string', description: 'version to publish as; default: unchanged latest, else next patch' },
+      ...TEACHER_OPTIONS,
       resume: RESUME_OPTION,
       quiet: QUIET_OPTION,
     },
-    examples: ['whittle keyword-spotter --preset tiny --work /tmp/kws --models none'],
+    examples: ['whittle keyword-spotter --preset tiny --work /tmp/kws --models none', 'whittle keyword-spotter --teacher ds-cnn-l --teacher-epochs 20 --alpha 0.9'],
   },
   async run(o, _p, io) {
     const started = performance.now();
     const preset = keywordSpotterPreset(o.preset ?? 'default');
     const seed = seedFrom(o.seed);
-    const config: KeywordSpotterConfig = {
-      ...preset,
-      ...(o.data === undefined ? {} : { data: { kind: 'folder', dir: o.data } }),
-      train: resolveTrainConfig({ ...preset.train, ...(seed === undefined ? {} : { seed }) }),
-    };
+    const config: KeywordSpotterConfig = withDistillFlags(
+      {
+        ...preset,
+        ...(o.data === undefined ? {} : { data: { kind: 'folder', dir: o.data } }),
+        train: resolveTrainConfig({ ...preset.train, ...(seed === undefined ? {} : { seed }) }),
+      },
+      o,
+    );
     const work = o.work as string;
     const dataDir = o.data ?? join(work, 'data');
     const runDir = join(work, 'run');

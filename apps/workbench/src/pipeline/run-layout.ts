@@ -27,6 +27,8 @@ export function runLayout(runDir: string) {
     reportMd: join(report, 'report.md'),
     /** Shared content-addressed feature cache (not a stage output). */
     featureCache: join(runDir, '..', 'features'),
+    /** Content-addressed teacher logits (keyed by teacher and feature rows), next to the feature cache. */
+    teacherCache: join(runDir, '..', 'teacher-logits'),
   } as const;
 }
 

@@ -85,6 +85,16 @@ export async function augmentedTrainingViews(
   return [...(await extractAugmentedFeatures(sources, frontEnd, load, bank, augment, seed, { ...options, stage: 'augmented training copies' }))];
 }
 
+/** Row `i` of a split (in splitFeatures' order) as the waveform its features came from, for teachers that take audio. */
+export function splitAudio(entries: readonly SpeechCommandsEntry[], split: SplitName, frontEnd: FrontEndConfig): (row: number) => Promise<Float32Array> {
+  const chosen = entries.filter((e) => e.split === split);
+  return async (row) => {
+    const entry = chosen[row];
+    if (entry === undefined) throw new RangeError(`row ${row} is outside the ${split} split (${chosen.length} clips)`);
+    return loadClip(entry.path, { sampleRate: frontEnd.sampleRate, length: frontEnd.clipSamples, offset: entry.offset ?? 0, resample: true });
+  };
+}
+
 /** Statistics from the training split's raw features. */
 export function trainingNormalization(training: FeatureSet): FeatureNormalization {
   return featureStatistics(training.features);

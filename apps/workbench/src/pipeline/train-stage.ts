@@ -10,7 +10,7 @@ import type { KeywordSpotterConfig } from './keyword-spotter-config.ts';
 import { runLayout } from './run-layout.ts';
 import { prepareTeacher, roleSummary, type RoleSummary } from './teacher-stage.ts';
 import { trainRole, type RoleData, type TrainedRole, type TrainRole } from './train-role.ts';
-import { augmentedTrainingViews, normalized, speechIndex, splitFeatures, summarizeDataset, trainingNormalization, type DatasetSummary } from './speech-features.ts';
+import { augmentedTrainingViews, normalized, speechIndex, splitAudio, splitFeatures, summarizeDataset, trainingNormalization, type DatasetSummary } from './speech-features.ts';
 
 /** Everything later stages and the published manifest need to know about training. */
 export interface TrainRecord {
@@ -73,7 +73,17 @@ export async function runTrainStage(input: {
   const data: RoleData = { train: trainSet, validation: validationSet, test: testSet, views, dataKey };
   const common = { runDir: input.runDir, frames: config.frontEnd.frames, bins: config.frontEnd.numMelBins, reporter, resume: input.resume === true, ...(input.signal === undefined ? {} : { signal: input.signal }) };
 
-  const teacher = await prepareTeacher({ choice: config.distill.teacher, train: studentTrain, data, common });
+  const teacher = await prepareTeacher({
+    choice: config.distill.teacher,
+    train: studentTrain,
+    data,
+    trainAudio: splitAudio(entries, 'training', config.frontEnd),
+    validationAudio: splitAudio(entries, 'validation', config.frontEnd),
+    testAudio: splitAudio(entries, 'testing', config.frontEnd),
+    normalization: norm,
+    cacheDir: layout.teacherCache,
+    common,
+  });
   const scratch = await trainRole({ ...common, role: 'scratch', train: studentTrain, data });
   let distilled: TrainedRole | undefined;
   if (teacher !== undefined) {

@@ -1,0 +1,20 @@
+// --teacher values map to the right teacher kind, and a wrong one names what was expected.
+import { describe, expect, it } from 'vitest';
+import { teacherChoiceFrom } from './teacher-choice.ts';
+
+const published = new URL('../../../../models/keyword-spotter/0.1.0', import.meta.url).pathname;
+
+describe('teacherChoiceFrom', () => {
+  it('reads none, zoo names, .onnx files and transformers.js folders', () => {
+    expect(teacherChoiceFrom('none', 8)).toEqual({ kind: 'none' });
+    expect(teacherChoiceFrom('ds-cnn-l', 20)).toEqual({ kind: 'zoo', model: 'ds-cnn-l', epochs: 20 });
+    expect(teacherChoiceFrom(published, 8)).toEqual({ kind: 'transformers', dir: published });
+    expect(teacherChoiceFrom(`${published}/onnx/model.onnx`, 8)).toEqual({ kind: 'onnx', path: `${published}/onnx/model.onnx` });
+  });
+
+  it('names the value and the accepted forms', () => {
+    expect(() => teacherChoiceFrom('ds-cnn-xl', 8)).toThrow(/^Teacher 'ds-cnn-xl' is neither a zoo model nor an existing path; expected 'none', a zoo model \(ds-cnn-s, /);
+    expect(() => teacherChoiceFrom(`${published}/onnx`, 8)).toThrow(/lacks config\.json or onnx\/model\.onnx/);
+    expect(() => teacherChoiceFrom(`${published}/config.json`, 8)).toThrow(/is not a \.onnx file/);
+  });
+});
