@@ -65,6 +65,20 @@ ${
     ? `Trained on synthetic speech generated on the build machine with espeak-ng and flite voices (random rate, pitch, time offset, noise); train, validation and test never share a voice. Accuracy on real human speech and on unseen TTS engines is not measured by this report and will be lower.`
     : `Trained on the Speech Commands folder at ${record.dataset.dir}.`
 }
-Training: ${record.training.history.length} epochs (best ${record.training.bestEpoch}), Adam, seed ${record.config.train.seed}, ${record.training.samplesPerSecond.toFixed(0)} samples/s.
+Training: ${record.training.history.length} epochs (best ${record.training.bestEpoch}), Adam, seed ${record.config.train.seed}, ${record.training.samplesPerSecond.toFixed(0)} samples/s${
+    record.config.augment.copies > 0 ? `, ${record.config.augment.copies} augmented copies of every training clip (time shift, background noise)` : ''
+  }${record.config.augment.specAugment.timeMasks + record.config.augment.specAugment.freqMasks > 0 ? ', SpecAugment masks' : ''}.
+${distillationLine(record)}
 `;
+}
+
+function distillationLine(record: TrainRecord): string {
+  const roles = record.roles ?? [];
+  const [teacher, scratch, distilled] = (['teacher', 'scratch', 'distilled'] as const).map((r) => roles.find((x) => x.role === r));
+  if (teacher === undefined || scratch === undefined || distilled === undefined) return 'Trained from scratch (no distillation teacher).';
+  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  return (
+    `This is the ${record.student === 'distilled' ? 'distilled' : 'from-scratch'} student, chosen on validation accuracy. Teacher ${teacher.model}: test ${pct(teacher.testAccuracy)}; ` +
+    `student from scratch: ${pct(scratch.testAccuracy)}; distilled student: ${pct(distilled.testAccuracy)} (tfjs fp32, same test split).`
+  );
 }

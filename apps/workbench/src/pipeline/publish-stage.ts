@@ -47,6 +47,8 @@ export async function runPublishStage(input: { runDir: string; modelsRoot: strin
       samplesPerSecond: record.training.samplesPerSecond,
       seconds: record.training.seconds,
       history: record.training.history,
+      augment: record.config.augment,
+      distillation: { student: record.student, teacher: record.config.distill.teacher, loss: record.config.distill.loss, roles: record.roles },
     },
     quantization: record.config.quantize,
     configHash: record.configHash,
