@@ -70,7 +70,7 @@ describe('trainClassifier', () => {
     expect(accuracyOf(predictLogits(model, validation), shifted.labels)).toBeGreaterThan(0.9);
   });
 
-  it('draws rows from augmented views reproducibly, and checks views and teacher logits before training', async () => {
+  it('draws rows from augmented views and SpecAugment masks reproducibly, and checks views and teacher logits before training', async () => {
     const train = toySet(48, 1);
     const validation = toySet(24, 2);
     const view = { ...toySet(48, 7), labels: train.labels };
@@ -80,6 +80,14 @@ describe('trainClassifier', () => {
     const b = await trainClassifier(buildDsCnn(tiny, 3), train, validation, config, undefined, { views: [view] });
     expect(a.history.map((h) => h.loss)).toEqual(b.history.map((h) => h.loss));
     expect(a.history.map((h) => h.loss)).not.toEqual(plain.history.map((h) => h.loss));
+
+    const masked = resolveTrainConfig({ ...config, specAugment: { timeMasks: 2, maxTimeMaskFrames: 4, freqMasks: 1, maxFreqMaskBins: 2 } });
+    const m1 = await trainClassifier(buildDsCnn(tiny, 3), train, validation, masked);
+    const m2 = await trainClassifier(buildDsCnn(tiny, 3), train, validation, masked);
+    expect(m1.history.map((h) => h.loss)).toEqual(m2.history.map((h) => h.loss));
+    expect(m1.history.map((h) => h.loss)).not.toEqual(plain.history.map((h) => h.loss));
+    // The masks are drawn on the batch copy: the caller's features are never touched.
+    expect(train.features).toEqual(toySet(48, 1).features);
 
     const wrongLabels = { ...view, labels: new Int32Array(48) };
     await expect(trainClassifier(buildDsCnn(tiny, 3), train, validation, config, undefined, { views: [wrongLabels] })).rejects.toThrow(/Augmented view 1 .* must hold the training rows in the same order/);
