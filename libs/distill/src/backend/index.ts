@@ -1,4 +1,4 @@
-// Backend selection, the wasm gradient kernels and training speed-ups, re-exported for the lib's public index.
+// Backend selection, the wasm gradient kernels, training speed-ups and the fused training batch norm, re-exported for the lib's public index.
 
 export { activateBackend, selectBackend } from './select-backend.ts';
 export type { BackendCandidate, SelectedBackend } from './select-backend.ts';
@@ -7,3 +7,5 @@ export { registerWasmGradientKernels, WASM_GRADIENT_KERNELS } from './kernels/re
 export { installWasmKernelOverrides, WASM_KERNEL_OVERRIDES } from './kernels/install-wasm-kernel-overrides.ts';
 export type { WasmKernelOverride } from './kernels/wasm-kernel-override.ts';
 export { registerTrainingGradients } from './gradients/register-training-gradients.ts';
+export { batchNormTraining } from './gradients/batch-norm-training.ts';
+export type { BatchNormTrainingResult } from './gradients/batch-norm-training.ts';

@@ -105,9 +105,9 @@ beforeAll(async () => {
   reference.mean = MEAN_CASES.map(([shape, axis]) => meanGrad(shape, axis));
   await tf.setBackend('wasm');
   await tf.ready();
-  registerWasmGradientKernels(); // the fused batch-norm gradient sums
+  registerWasmGradientKernels(); // the fused batch-norm gradient sums, Relu and Square gradients
   installWasmKernelOverrides();
-  expect(registerTrainingGradients()).toEqual(['FusedBatchNorm', 'Mean']);
+  expect(registerTrainingGradients()).toEqual(['FusedBatchNorm', 'Mean', 'Relu', 'Square']);
 });
 
 describe('registerTrainingGradients', () => {

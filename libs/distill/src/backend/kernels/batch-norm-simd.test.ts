@@ -11,9 +11,10 @@ import type { WasmBackendLike } from './wasm-kernel-calls.ts';
 const TOLERANCE = 2e-5;
 
 const SHAPES: number[][] = [
-  [4, 6, 5, 16], // 16 channels per pass
-  [3, 5, 4, 24], // 8 per pass
-  [7, 12], // 4 per pass, rank 2
+  [4, 6, 5, 16], // 16 channels per loop iteration
+  [3, 5, 4, 24], // 8 per iteration
+  [7, 12], // 4 per iteration, rank 2
+  [300, 64], // DS-CNN's channels
   [2, 3, 4, 6], // channels not a multiple of 4: kernel chain
   [5000, 4], // several partial sums, the last one short
 ];
@@ -72,6 +73,7 @@ describe('batch-norm SIMD sources', () => {
     expect(batchNormGradSumsSource(10, 6)).toBeUndefined();
     expect(batchNormForwardSource(0, 8)).toBeUndefined();
     expect(batchNormGradSumsSource(0, 8)).toBeUndefined();
-    expect(batchNormForwardSource(10, 64)?.locals).toEqual([[4, 0x7f], [12, 0x7b]]);
+    expect(batchNormForwardSource(10, 64)?.locals).toEqual([[4, 0x7f]]);
+    expect(batchNormGradSumsSource(10, 64)?.locals).toEqual([[6, 0x7f], [1, 0x7b]]);
   });
 });

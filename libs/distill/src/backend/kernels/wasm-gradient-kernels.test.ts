@@ -61,6 +61,13 @@ CONV_CASES.push({ batch: 1, h: 7, w: 7, inC: 8, kh: 1, kw: 1, outC: 3, stride: 1
 // Pointwise and first-layer shapes of DS-CNN (the Conv2DBackpropInput override's GEMM and col2im paths).
 CONV_CASES.push({ batch: 4, h: 9, w: 5, inC: 16, kh: 1, kw: 1, outC: 16, stride: 1, pad: 'same' });
 CONV_CASES.push({ batch: 4, h: 20, w: 10, inC: 1, kh: 10, kw: 4, outC: 16, stride: 2, pad: 'same' });
+// The compiled pointwise filter gradient: DS-CNN's 64 channels over several 64-row chunks (and a partial last one), and other multiples of 4 and 8.
+// (The compiled general filter gradient takes every case with fw*C % 4 == 0 and O % 8 == 0: the 10x4 ones above over 1 and 3 channels.)
+CONV_CASES.push({ batch: 2, h: 13, w: 10, inC: 64, kh: 1, kw: 1, outC: 64, stride: 1, pad: 'same' });
+CONV_CASES.push({ batch: 3, h: 7, w: 5, inC: 12, kh: 1, kw: 1, outC: 24, stride: 1, pad: 'valid' });
+// General compiled filter gradient: 3x3 over 4 channels with stride 2, and DS-CNN's first conv over enough output rows for several chunks.
+CONV_CASES.push({ batch: 2, h: 11, w: 9, inC: 4, kh: 3, kw: 3, outC: 16, stride: 2, pad: 'same' });
+CONV_CASES.push({ batch: 2, h: 98, w: 20, inC: 1, kh: 10, kw: 4, outC: 64, stride: 2, pad: 'same' });
 // Stride 3 with a 2-row filter and 'same' padding is avoided: wasm's own forward conv2d disagrees with cpu there.
 CONV_CASES.push({ batch: 2, h: 9, w: 8, inC: 5, kh: 2, kw: 3, outC: 4, stride: 3, pad: 'valid' });
 CONV_CASES.push({ batch: 2, h: 10, w: 8, inC: 5, kh: 3, kw: 3, outC: 4, stride: 3, pad: 'same' });
@@ -108,7 +115,7 @@ describe.each(CONV_CASES)('conv2d gradients on wasm match cpu: %#', (c) => {
   });
 });
 
-// Large filters fall back from im2col to a convolution; force that route on the small cases.
+// Large filters fall back from im2col to a convolution; force that route (SIMD off) on the small cases.
 describe.each(CONV_CASES.filter((c) => c.kh > 1))('conv2d filter gradient by the convolution route matches cpu: %#', (c) => {
   it(name(c), async () => {
     const ref = await onBackend('cpu', () => gradients(c, false));
@@ -117,7 +124,23 @@ describe.each(CONV_CASES.filter((c) => c.kh > 1))('conv2d filter gradient by the
       const { x, dy } = seededInputs(c, false);
       const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC' as const, filterShape: [c.kh, c.kw, c.inC, c.outC] as [number, number, number, number] };
       const backend = tf.backend() as unknown as Parameters<typeof conv2dBackpropFilter>[0]['backend'];
-      return tf.engine().makeTensorFromTensorInfo(conv2dBackpropFilter({ inputs: { x, dy }, backend, attrs }, 0));
+      return tf.engine().makeTensorFromTensorInfo(conv2dBackpropFilter({ inputs: { x, dy }, backend, attrs }, 0, false));
+    });
+    expect(maxRelDiff(Array.from(await df.data()), ref.df)).toBeLessThan(TOLERANCE);
+    df.dispose();
+  });
+});
+
+// Filter gradients the compiled loops take also have GEMM routes (transpose for 1x1, im2col otherwise); check them on the same cases.
+describe.each(CONV_CASES)('conv2d filter gradient without SIMD matches cpu: %#', (c) => {
+  it(name(c), async () => {
+    const ref = await onBackend('cpu', () => gradients(c, false));
+    await tf.setBackend('wasm');
+    const df = tf.tidy(() => {
+      const { x, dy } = seededInputs(c, false);
+      const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC' as const, filterShape: [c.kh, c.kw, c.inC, c.outC] as [number, number, number, number] };
+      const backend = tf.backend() as unknown as Parameters<typeof conv2dBackpropFilter>[0]['backend'];
+      return tf.engine().makeTensorFromTensorInfo(conv2dBackpropFilter({ inputs: { x, dy }, backend, attrs }, undefined, false));
     });
     expect(maxRelDiff(Array.from(await df.data()), ref.df)).toBeLessThan(TOLERANCE);
     df.dispose();
@@ -148,10 +171,12 @@ describe('memory', () => {
     const simd = DEPTHWISE_CASES.find((c) => c.inC === 8 && c.outC === 1 && c.kh === 3) as ConvCase;
     const byTaps = DEPTHWISE_CASES.find((c) => c.outC === 2 && c.kh === 3) as ConvCase;
     const conv = CONV_CASES.find((c) => c.kh === 10) as ConvCase;
+    const pointwise = CONV_CASES.find((c) => c.kh === 1 && c.inC === 64) as ConvCase;
     const all = () => {
       gradients(simd, true);
       gradients(byTaps, true);
       gradients(conv, false);
+      gradients(pointwise, false);
     };
     all();
     const tensors = tf.memory().numTensors;

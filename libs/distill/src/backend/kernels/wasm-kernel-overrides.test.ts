@@ -160,8 +160,9 @@ const BATCH_NORMS: { shape: number[]; statShape: number[]; withScale: boolean; w
   { shape: [4, 6, 5, 16], statShape: [16], withScale: true, withOffset: false, fast: true },
   { shape: [4, 6, 5, 16], statShape: [1, 1, 1, 16], withScale: true, withOffset: true, fast: true },
   { shape: [10, 7], statShape: [7], withScale: true, withOffset: true, fast: true }, // kernel chain: 7 channels
-  { shape: [3, 5, 4, 8], statShape: [8], withScale: true, withOffset: false, fast: true }, // compiled, 8 channels per pass
-  { shape: [9, 12], statShape: [12], withScale: false, withOffset: true, fast: true }, // compiled, 4 channels per pass
+  { shape: [3, 5, 4, 8], statShape: [8], withScale: true, withOffset: false, fast: true }, // compiled, 8 channels per loop iteration
+  { shape: [9, 12], statShape: [12], withScale: false, withOffset: true, fast: true }, // compiled, 4 channels per loop iteration
+  { shape: [3, 5, 4, 64], statShape: [64], withScale: true, withOffset: true, fast: true }, // compiled, DS-CNN's 64 channels
   { shape: [4, 6, 5, 16], statShape: [5, 16], withScale: true, withOffset: true, fast: false },
 ];
 

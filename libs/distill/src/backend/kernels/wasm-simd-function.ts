@@ -75,7 +75,15 @@ export const op = {
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   v128Load: (offset: number) => [...simd(0x00), ...memarg(offset)],
   v128Store: (offset: number) => [...simd(0x0b), ...memarg(offset)],
+  /** One float from memory in all four lanes; alignment hint 2^2 (a wider hint than the access is invalid). */
+  v128Load32Splat: (offset: number) => [...simd(0x09), 2, ...uleb(offset)],
   v128Zero: [...simd(0x0c), ...new Array<number>(16).fill(0)],
+  /** Four float32 lanes of `value`. */
+  v128ConstF32: (value: number) => [...simd(0x0c), ...new Uint8Array(new Float32Array([value, value, value, value]).buffer)],
+  f32x4Ne: simd(0x42),
+  f32x4Gt: simd(0x44),
+  v128And: simd(0x4e),
+  v128Or: simd(0x50),
   f32x4Add: simd(0xe4),
   f32x4Sub: simd(0xe5),
   f32x4Mul: simd(0xe6),
