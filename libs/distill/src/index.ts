@@ -18,6 +18,9 @@ export { CROSS_ENTROPY_LOSS, DEFAULT_DISTILLATION_LOSS, resolveTrainingLoss } fr
 export type { TrainingLoss } from './train/training-loss.ts';
 export { batchGradients, localGradientEngine } from './train/batch-gradients.ts';
 export type { BatchGradients, GradientEngine, TrainBatch } from './train/batch-gradients.ts';
+export { parallelGradientEngine } from './train/parallel/parallel-gradient-engine.ts';
+export type { ParallelEngineOptions, ParallelStepTiming } from './train/parallel/parallel-gradient-engine.ts';
+export { GradientWorkerError } from './train/parallel/gradient-worker-error.ts';
 export { TrainingInterruptedError } from './train/training-interrupted-error.ts';
 export { loadLayersModel, saveLayersModel } from './train/layers-model-io.ts';
 export { describeTeacher, loadLayersTeacher, TRANSFORMERS_DTYPE_SUFFIXES } from './teacher/teacher-source.ts';

@@ -76,7 +76,18 @@ describe('whittle bench train', () => {
     expect(stdout).toMatch(/--batch-size <n>.*\(default: 64\)/);
     expect(stdout).toMatch(/--frames <n>.*\(default: 98\)/);
     expect(stdout).toMatch(/--bins <n>.*\(default: 20\)/);
+    expect(stdout).toMatch(/--workers <n>.*\(default: 1\)/);
     expect(stdout).toMatch(/--json/);
+  });
+
+  it('--workers 2 splits every batch over two threads and reports it', async () => {
+    const before = tf.memory().numTensors;
+    const { code, stdout, stderr } = await run(['bench', 'train', '--json', ...TINY, '--workers', '2']);
+    expect(code, stderr).toBe(0);
+    const numbers = JSON.parse(stdout) as Record<string, unknown>;
+    expect(numbers).toMatchObject({ model: 'ds-cnn-s', backend: 'wasm', workers: 2, inputShape: [20, 8], batchSize: 32, samples: 64 });
+    expect(numbers['samplesPerSecond'] as number).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it("keeps 'whittle bench' itself, and lists the subcommand in its --help", async () => {
@@ -92,6 +103,7 @@ describe('whittle bench train', () => {
     [['--frames', '0'], "Flag '--frames' of 'whittle bench train' must be an integer ≥ 1; got 0"],
     [['--samples', '1.5'], "Flag '--samples' of 'whittle bench train' must be an integer; got '1.5'"],
     [['--batch-size', '0'], "Argument 'batchSize' passed to 'train' must be an integer in [1, 4096]; got 0"],
+    [['--workers', '0'], "Argument 'workers' passed to 'train' must be an integer in [1, 64]; got 0"],
     [['--train-samples', '64'], "Unknown option '--train-samples'"],
   ])('rejects %j with a message naming the flag', async (flags, message) => {
     const { code, stdout, stderr } = await run(['bench', 'train', ...flags, '--backend', 'wasm']);

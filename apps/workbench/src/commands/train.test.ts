@@ -1,4 +1,4 @@
-// `whittle train --model`: its choices are the model zoo, and a name outside it is rejected before any work starts.
+// `whittle train` flags: --model's choices are the model zoo (a name outside it is rejected before any work starts), --workers is an integer.
 import { describe, expect, it } from 'vitest';
 import { MODEL_NAMES } from '@whittle/distill';
 import { parseOptions } from '../cli/options.ts';
@@ -14,5 +14,16 @@ describe('whittle train --model', () => {
     expect(() => parseOptions(trainCommand.spec, ['--model', 'gru-large'])).toThrow(
       "Flag '--model' of 'whittle train' must be one of ds-cnn-s, ds-cnn-m, ds-cnn-l, bc-resnet-1, image-cnn-s; got 'gru-large'",
     );
+  });
+});
+
+describe('whittle train --workers', () => {
+  it('parses a thread count and leaves the preset default when absent', () => {
+    expect(parseOptions(trainCommand.spec, ['--workers', '2']).options.workers).toBe(2);
+    expect(parseOptions(trainCommand.spec, []).options.workers).toBeUndefined();
+  });
+
+  it('rejects a fractional count, naming the flag', () => {
+    expect(() => parseOptions(trainCommand.spec, ['--workers', '1.5'])).toThrow("Flag '--workers' of 'whittle train' must be an integer; got '1.5'");
   });
 });

@@ -5,6 +5,7 @@ import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { ConfigError, SeededRandom, specAugmentRows, SILENT_REPORTER, WhittleError, type FeatureSet, type Reporter } from '@whittle/datasets';
 import { captureAdamState, disposeAdamState, restoreAdamState } from './adam-state.ts';
 import { localGradientEngine, type GradientEngine, type TrainBatch } from './batch-gradients.ts';
+import { parallelGradientEngine } from './parallel/parallel-gradient-engine.ts';
 import { checkpointPath, disposeTrainCheckpoint, latestCheckpoint, readTrainCheckpoint, writeTrainCheckpoint } from './train-checkpoint.ts';
 import type { TrainConfig } from './train-config.ts';
 import { fingerprintDifferences, trainFingerprint, type TrainFingerprint } from './train-fingerprint.ts';
@@ -118,7 +119,7 @@ export async function trainClassifier(
   // An explicit variable list fixes the order Adam keys its moments by, so restored moments land on the right weights.
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = tf.train.adam(config.learningRate);
-  const engine = await (options.engine ?? (async (m, v, c) => localGradientEngine(m, v, c.loss)))(model, variables, config);
+  const engine = await (options.engine ?? (async (m, v, c) => (c.workers > 1 ? parallelGradientEngine(m, v, c) : localGradientEngine(m, v, c.loss))))(model, variables, config);
   let rng = new SeededRandom(config.seed ^ 0x5eed);
   let history: EpochRecord[] = [];
   let best: { epoch: number; accuracy: number; weights: tf.Tensor[] } | undefined;

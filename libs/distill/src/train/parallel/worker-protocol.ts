@@ -1,0 +1,60 @@
+// The messages between the data-parallel engine (main thread) and its gradient workers, and the buffers they share.
+
+import type * as tf from '@tensorflow/tfjs';
+import type { TrainingLoss } from '../training-loss.ts';
+
+/** Backends a worker can load the way the main process did (see backend/candidates.ts). */
+export const WORKER_BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+export type WorkerBackend = (typeof WORKER_BACKENDS)[number];
+
+/** A Keras model topology as `model.toJSON(null, false)` returns it (tfjs does not export the type). */
+export type ModelTopology = Exclude<ReturnType<tf.LayersModel['toJSON']>, string>;
+
+/**
+ * What a worker starts from (its `workerData`). Weights are indexed in `model.weights` order; `trainable` lists the
+ * indices of the variables gradients are taken for (in the engine's `variables` order), `state` the non-trainable ones
+ * (batch-norm moving statistics) a step updates and the main thread averages.
+ */
+export interface WorkerInit {
+  /** 1-based: the main thread is worker 0. */
+  readonly index: number;
+  readonly workers: number;
+  readonly backend: WorkerBackend;
+  /** `model.toJSON(null, false)`: the Keras topology, rebuilt with tf.models.modelFromJSON. */
+  readonly modelTopology: ModelTopology;
+  readonly weightShapes: readonly (readonly number[])[];
+  readonly trainable: readonly number[];
+  readonly state: readonly number[];
+  readonly loss: TrainingLoss;
+  /** Every weight, packed in `model.weights` order; the main thread writes it before each step, workers only read. */
+  readonly weights: SharedArrayBuffer;
+  /** This worker's results, written by the worker during a step: gradients (in `trainable` order), then `state` values. */
+  readonly output: SharedArrayBuffer;
+}
+
+/**
+ * One step: compute the shard now in `input` (x, then labels, then teacher logits, each at the offsets given). `input`
+ * is only sent when the main thread had to grow it; otherwise the worker keeps the one it has.
+ */
+export interface StepRequest {
+  readonly type: 'step';
+  readonly step: number;
+  readonly count: number;
+  readonly frames: number;
+  readonly bins: number;
+  /** Teacher logits per row, 0 without a teacher. */
+  readonly numClasses: number;
+  readonly input?: SharedArrayBuffer;
+}
+
+export type WorkerReply =
+  | { readonly type: 'ready' }
+  | { readonly type: 'done'; readonly step: number; readonly loss: number; readonly correct: number; readonly seconds: number }
+  | { readonly type: 'error'; readonly step?: number; readonly message: string; readonly code?: string; readonly stack?: string };
+
+/** Byte offsets of a shard's arrays in an input buffer: floats x, int32 labels, floats teacher logits. */
+export function shardInputLayout(count: number, frames: number, bins: number, numClasses: number): { labels: number; teacher: number; bytes: number } {
+  const labels = count * frames * bins * 4;
+  const teacher = labels + count * 4;
+  return { labels, teacher, bytes: teacher + count * numClasses * 4 };
+}
