@@ -2,11 +2,11 @@
 # Training speed of `whittle bench train` next to the PyTorch reference (scripts/bench-pytorch.py), per input shape.
 #
 # For each shape (the shipped 98x20 front end, and 49x10) it runs, one after another so they never
-# share cores: ours (tfjs, 1 worker), PyTorch with 2 threads, PyTorch with 1 thread; then prints
-# samples/s and the ratio ours/PyTorch. Installs nothing.
+# share cores: ours (tfjs) with 1 worker and with 2 workers (threads), PyTorch with 2 threads and with
+# 1 thread; then prints samples/s and the ratios ours/PyTorch at equal thread counts. Installs nothing.
 #
 #   scripts/bench-train-vs-pytorch.sh            # or: npm run bench:train
-#   SAMPLES=2048 BACKEND=wasm SHAPES="98x20 49x10" PYTORCH_THREADS="2 1" scripts/bench-train-vs-pytorch.sh
+#   SAMPLES=2048 BACKEND=wasm SHAPES="98x20 49x10" WORKERS="1 2" PYTORCH_THREADS="2 1" scripts/bench-train-vs-pytorch.sh
 #   PYTHON=/path/to/python-with-torch scripts/bench-train-vs-pytorch.sh
 set -euo pipefail
 
@@ -19,6 +19,7 @@ BATCH_SIZE="${BATCH_SIZE:-64}"
 BACKEND="${BACKEND:-auto}"
 SHAPES="${SHAPES:-98x20 49x10}"
 PYTORCH_THREADS="${PYTORCH_THREADS:-2 1}"
+WORKERS="${WORKERS:-1 2}"
 
 if ! "$PYTHON" -c 'import torch' 2>/dev/null; then
   echo "python3-torch is not installed: apt-get install python3-torch" >&2
@@ -34,8 +35,10 @@ echo "bench: ${SAMPLES} samples x (1 warm-up + 1 timed) epoch, batch ${BATCH_SIZ
 for shape in $SHAPES; do
   frames="${shape%x*}"
   bins="${shape#*x}"
-  node apps/workbench/bin/whittle.mjs bench train --json --quiet --backend "$BACKEND" \
-    --samples "$SAMPLES" --batch-size "$BATCH_SIZE" --frames "$frames" --bins "$bins" >"$results/${shape}-ours.json"
+  for workers in $WORKERS; do
+    node apps/workbench/bin/whittle.mjs bench train --json --quiet --backend "$BACKEND" --workers "$workers" \
+      --samples "$SAMPLES" --batch-size "$BATCH_SIZE" --frames "$frames" --bins "$bins" >"$results/${shape}-ours-${workers}.json"
+  done
   for threads in $PYTORCH_THREADS; do
     "$PYTHON" scripts/bench-pytorch.py --json --threads "$threads" \
       --samples "$SAMPLES" --batch-size "$BATCH_SIZE" --frames "$frames" --bins "$bins" >"$results/${shape}-pytorch-${threads}.json"
@@ -43,23 +46,26 @@ for shape in $SHAPES; do
 done
 
 # One table, plus every raw result as JSON lines for the record.
-node --input-type=module - "$results" "$SHAPES" "$PYTORCH_THREADS" <<'EOF'
+node --input-type=module - "$results" "$SHAPES" "$PYTORCH_THREADS" "$WORKERS" <<'EOF'
 import { readFileSync } from 'node:fs';
-const [dir, shapes, threadList] = process.argv.slice(2);
+const [dir, shapes, threadList, workerList] = process.argv.slice(2);
 const read = (name) => JSON.parse(readFileSync(`${dir}/${name}.json`, 'utf8'));
 const threads = threadList.split(/\s+/).filter(Boolean);
-const head = ['shape', 'ours (samples/s)', ...threads.map((t) => `pytorch ${t}t`), ...threads.map((t) => `ours/pytorch ${t}t`)];
+const workers = workerList.split(/\s+/).filter(Boolean);
+// Ratios compare equal thread counts: ours with w workers against PyTorch with w threads.
+const pairs = workers.filter((w) => threads.includes(w));
+const head = ['shape', ...workers.map((w) => `ours ${w}w`), ...threads.map((t) => `pytorch ${t}t`), ...pairs.map((w) => `ours ${w}w / pytorch ${w}t`)];
 const rows = [];
 const raw = [];
 for (const shape of shapes.split(/\s+/).filter(Boolean)) {
-  const ours = read(`${shape}-ours`);
-  const torch = threads.map((t) => read(`${shape}-pytorch-${t}`));
-  raw.push(ours, ...torch);
+  const ours = Object.fromEntries(workers.map((w) => [w, read(`${shape}-ours-${w}`)]));
+  const torch = Object.fromEntries(threads.map((t) => [t, read(`${shape}-pytorch-${t}`)]));
+  raw.push(...Object.values(ours), ...Object.values(torch));
   rows.push([
-    `[${ours.inputShape.join(', ')}]`,
-    `${ours.samplesPerSecond.toFixed(1)} (${ours.backend})`,
-    ...torch.map((r) => r.samplesPerSecond.toFixed(1)),
-    ...torch.map((r) => (ours.samplesPerSecond / r.samplesPerSecond).toFixed(3)),
+    `[${shape.replace('x', ', ')}]`,
+    ...workers.map((w) => `${ours[w].samplesPerSecond.toFixed(1)} (${ours[w].backend})`),
+    ...threads.map((t) => torch[t].samplesPerSecond.toFixed(1)),
+    ...pairs.map((w) => (ours[w].samplesPerSecond / torch[w].samplesPerSecond).toFixed(3)),
   ]);
 }
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
