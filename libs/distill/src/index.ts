@@ -7,6 +7,8 @@ export { BC_RESNET_1, buildBcResNet } from './models/bc-resnet.ts';
 export type { BcResNetConfig, BcResNetStage } from './models/bc-resnet.ts';
 export { buildImageCnn, IMAGE_CNN_S } from './models/image-cnn.ts';
 export type { ImageCnnConfig } from './models/image-cnn.ts';
+export { FusedBatchNormalization, fusedBatchNormalization } from './models/fused-batch-normalization.ts';
+export type { FusedBatchNormalizationArgs } from './models/fused-batch-normalization.ts';
 export { countMacs } from './models/count-macs.ts';
 export { getModelSpec, MODEL_NAMES, MODEL_REGISTRY } from './models/registry.ts';
 export type { ModelShape, ModelSpec } from './models/registry.ts';

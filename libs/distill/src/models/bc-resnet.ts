@@ -1,6 +1,7 @@
 // BC-ResNet keyword-spotting model ("Broadcasted Residual Learning", Kim et al. 2021) as a functional tfjs model.
 
 import * as tf from '@tensorflow/tfjs';
+import { fusedBatchNormalization } from './fused-batch-normalization.ts';
 
 /** One stage: a transition block to `channels` (downsampling frequency by `freqStride`), then `blocks - 1` normal blocks. */
 export interface BcResNetStage {
@@ -59,7 +60,7 @@ export const BC_RESNET_1: BcResNetConfig = Object.freeze({
 export function buildBcResNet(config: BcResNetConfig, seed: number): tf.LayersModel {
   let n = 0;
   // Same reasoning as the DS-CNN: momentum 0.9 keeps the moving statistics close to the batch ones early on.
-  const bn = (name: string) => tf.layers.batchNormalization({ momentum: 0.9, name });
+  const bn = (name: string) => fusedBatchNormalization({ momentum: 0.9, name });
   const init = () => tf.initializers.glorotUniform({ seed: seed + 7919 * n++ });
   const pointwise = (channels: number, name: string) => tf.layers.conv2d({ filters: channels, kernelSize: 1, useBias: false, kernelInitializer: init(), name });
   // Glorot counts every channel into a depthwise kernel's fan-in, which shrinks the activations by

@@ -1,6 +1,7 @@
 // A small CNN for 28x28 grey images (Fashion-MNIST / MNIST) as a tfjs layers model.
 
 import * as tf from '@tensorflow/tfjs';
+import { fusedBatchNormalization } from './fused-batch-normalization.ts';
 
 /** conv 3x3 + BN + ReLU + 2x2 max pool, once per entry of `channels`, then flatten and dense. */
 export interface ImageCnnConfig {
@@ -36,7 +37,7 @@ export function buildImageCnn(config: ImageCnnConfig, seed: number): tf.Sequenti
   config.channels.forEach((filters, i) => {
     const name = `conv_${i + 1}`;
     model.add(tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: init(), name }));
-    model.add(tf.layers.batchNormalization({ momentum: 0.9, name: `${name}_bn` }));
+    model.add(fusedBatchNormalization({ momentum: 0.9, name: `${name}_bn` }));
     model.add(tf.layers.reLU({ name: `${name}_relu` }));
     // 'same' keeps the odd 7 -> 4 instead of dropping the last row and column.
     model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2, padding: 'same', name: `${name}_pool` }));

@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { MessagePort } from 'node:worker_threads';
 import { WhittleError } from '@whittle/datasets';
 import { candidatesFor } from '../../backend/candidates.ts';
+// Registers the fused BatchNormalization, so modelFromJSON rebuilds the replica with the layers the main thread trains.
+import '../../models/fused-batch-normalization.ts';
 import { batchGradients, type TrainBatch } from '../batch-gradients.ts';
 import { weightLayout } from './weight-layout.ts';
 import { shardInputLayout, type StepRequest, type WorkerInit, type WorkerReply } from './worker-protocol.ts';
