@@ -1,7 +1,7 @@
 // Features of augmented copies of the training clips, computed once per copy and cached on disk.
 
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { ConfigError } from '../core/errors.ts';
@@ -11,6 +11,7 @@ import type { ClipLoader, FeatureSource } from '../features/extract-features.ts'
 import { FbankExtractor } from '../features/fbank-extractor.ts';
 import type { FeatureSet } from '../features/feature-set.ts';
 import type { FrontEndConfig } from '../features/front-end-config.ts';
+import { hashFeatureSources } from '../features/hash-feature-sources.ts';
 import { resolveAugmentConfig, type AugmentConfig } from './augment-config.ts';
 import { augmentWaveform } from './augment-waveform.ts';
 import type { NoiseBank } from './noise-bank.ts';
@@ -121,10 +122,7 @@ function rowSeed(seed: number, copy: number, id: string): number {
 async function baseKey(sources: readonly FeatureSource[], frontEnd: FrontEndConfig, config: AugmentConfig, seed: number, noiseBank: NoiseBank): Promise<string> {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ v: 1, frontEnd, timeShift: config.timeShift, noise: config.noise, seed }));
-  for (const source of sources) {
-    hash.update(`\n${source.id}|${source.labelIndex}|${source.offset ?? 0}|`);
-    hash.update(await fileDigest(source.path));
-  }
+  await hashFeatureSources(hash, sources);
   // The bank matters only when noise is mixed; a different bank then means different copies.
   if (config.noise.probability > 0) {
     for (const clip of noiseBank) {
@@ -133,18 +131,4 @@ async function baseKey(sources: readonly FeatureSource[], frontEnd: FrontEndConf
     }
   }
   return hash.digest('hex');
-}
-
-const digestMemo = new Map<string, Promise<string>>();
-
-/** sha256 of a file's bytes, memoised per path+size+mtime (noise files back many silence windows). */
-async function fileDigest(path: string): Promise<string> {
-  const info = await stat(path);
-  const memoKey = `${path}|${info.size}|${info.mtimeMs}`;
-  let digest = digestMemo.get(memoKey);
-  if (digest === undefined) {
-    digest = readFile(path).then((bytes) => createHash('sha256').update(bytes).digest('hex'));
-    digestMemo.set(memoKey, digest);
-  }
-  return digest;
 }

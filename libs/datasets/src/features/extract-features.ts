@@ -1,13 +1,14 @@
 // Features for a list of clips, computed once and cached on disk under a content hash.
 
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { SILENT_REPORTER, type Reporter } from '../core/progress.ts';
 import { FbankExtractor } from './fbank-extractor.ts';
 import type { FeatureSet } from './feature-set.ts';
 import type { FrontEndConfig } from './front-end-config.ts';
+import { hashFeatureSources } from './hash-feature-sources.ts';
 
 /** One clip to featurise: where it is, which window of it, and its class. */
 export interface FeatureSource {
@@ -71,23 +72,6 @@ export async function extractFeatures(
 async function cacheKey(sources: readonly FeatureSource[], frontEnd: FrontEndConfig): Promise<string> {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ v: 1, frontEnd }));
-  for (const source of sources) {
-    hash.update(`\n${source.id}|${source.labelIndex}|${source.offset ?? 0}|`);
-    hash.update(await fileDigest(source.path));
-  }
+  await hashFeatureSources(hash, sources);
   return hash.digest('hex');
-}
-
-const digestMemo = new Map<string, Promise<string>>();
-
-/** sha256 of a file's bytes, memoised per path+size+mtime (noise files back many silence windows). */
-async function fileDigest(path: string): Promise<string> {
-  const info = await stat(path);
-  const memoKey = `${path}|${info.size}|${info.mtimeMs}`;
-  let digest = digestMemo.get(memoKey);
-  if (digest === undefined) {
-    digest = readFile(path).then((bytes) => createHash('sha256').update(bytes).digest('hex'));
-    digestMemo.set(memoKey, digest);
-  }
-  return digest;
 }

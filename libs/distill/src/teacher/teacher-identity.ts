@@ -6,6 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { BadFileError } from '@whittle/datasets';
 import { findOnnxTeacherFiles } from './onnx-teacher-files.ts';
 import { TRANSFORMERS_DTYPE_SUFFIXES, type TeacherSource } from './teacher-source.ts';
+import { stableStringify } from '../train/stable-stringify.ts';
 
 /** Bump when the logits a given teacher produces change for reasons the hashed bytes cannot see. */
 const IDENTITY_VERSION = 1;
@@ -74,15 +75,4 @@ async function hashFile(hash: Hash, path: string, name: string): Promise<void> {
     throw new BadFileError(path, `cannot read it to identify the teacher: ${(err as Error).message}`);
   });
   hash.update(JSON.stringify([name, bytes.byteLength, createHash('sha256').update(bytes).digest('hex')]));
-}
-
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type * as tf from '@tensorflow/tfjs';
 import type { FeatureSet } from '@whittle/datasets';
 import type { TrainConfig } from './train-config.ts';
+import { stableStringify } from './stable-stringify.ts';
 
 /** A data split's identity: its shape and a hash of every feature and label byte. */
 export interface DataFingerprint {
@@ -40,17 +41,6 @@ function dataFingerprint(set: FeatureSet): DataFingerprint {
   hash.update(bytesOf(set.features.subarray(0, set.count * set.frames * set.bins)));
   hash.update(bytesOf(set.labels.subarray(0, set.count)));
   return { count: set.count, frames: set.frames, bins: set.bins, sha256: hash.digest('hex').slice(0, 16) };
-}
-
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 function modelSignature(model: tf.LayersModel): string {

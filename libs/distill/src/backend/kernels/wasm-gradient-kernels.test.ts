@@ -115,35 +115,31 @@ describe.each(CONV_CASES)('conv2d gradients on wasm match cpu: %#', (c) => {
   });
 });
 
+/** The wasm filter gradient with SIMD off (0 columns: the convolution route; undefined: im2col) against cpu. */
+async function expectSimdFreeFilterGradMatchesCpu(c: ConvCase, maxColumnElements: number | undefined): Promise<void> {
+  const ref = await onBackend('cpu', () => gradients(c, false));
+  await tf.setBackend('wasm');
+  const df = tf.tidy(() => {
+    const { x, dy } = seededInputs(c, false);
+    const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC' as const, filterShape: [c.kh, c.kw, c.inC, c.outC] as [number, number, number, number] };
+    const backend = tf.backend() as unknown as Parameters<typeof conv2dBackpropFilter>[0]['backend'];
+    return tf.engine().makeTensorFromTensorInfo(conv2dBackpropFilter({ inputs: { x, dy }, backend, attrs }, maxColumnElements, false));
+  });
+  expect(maxRelDiff(Array.from(await df.data()), ref.df)).toBeLessThan(TOLERANCE);
+  df.dispose();
+}
+
 // Large filters fall back from im2col to a convolution; force that route (SIMD off) on the small cases.
 describe.each(CONV_CASES.filter((c) => c.kh > 1))('conv2d filter gradient by the convolution route matches cpu: %#', (c) => {
   it(name(c), async () => {
-    const ref = await onBackend('cpu', () => gradients(c, false));
-    await tf.setBackend('wasm');
-    const df = tf.tidy(() => {
-      const { x, dy } = seededInputs(c, false);
-      const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC' as const, filterShape: [c.kh, c.kw, c.inC, c.outC] as [number, number, number, number] };
-      const backend = tf.backend() as unknown as Parameters<typeof conv2dBackpropFilter>[0]['backend'];
-      return tf.engine().makeTensorFromTensorInfo(conv2dBackpropFilter({ inputs: { x, dy }, backend, attrs }, 0, false));
-    });
-    expect(maxRelDiff(Array.from(await df.data()), ref.df)).toBeLessThan(TOLERANCE);
-    df.dispose();
+    await expectSimdFreeFilterGradMatchesCpu(c, 0);
   });
 });
 
 // Filter gradients the compiled loops take also have GEMM routes (transpose for 1x1, im2col otherwise); check them on the same cases.
 describe.each(CONV_CASES)('conv2d filter gradient without SIMD matches cpu: %#', (c) => {
   it(name(c), async () => {
-    const ref = await onBackend('cpu', () => gradients(c, false));
-    await tf.setBackend('wasm');
-    const df = tf.tidy(() => {
-      const { x, dy } = seededInputs(c, false);
-      const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC' as const, filterShape: [c.kh, c.kw, c.inC, c.outC] as [number, number, number, number] };
-      const backend = tf.backend() as unknown as Parameters<typeof conv2dBackpropFilter>[0]['backend'];
-      return tf.engine().makeTensorFromTensorInfo(conv2dBackpropFilter({ inputs: { x, dy }, backend, attrs }, undefined, false));
-    });
-    expect(maxRelDiff(Array.from(await df.data()), ref.df)).toBeLessThan(TOLERANCE);
-    df.dispose();
+    await expectSimdFreeFilterGradMatchesCpu(c, undefined);
   });
 });
 

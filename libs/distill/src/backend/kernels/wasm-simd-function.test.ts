@@ -3,18 +3,15 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { depthwiseFilterGradSimd, depthwiseFilterGradSource, type DepthwiseFilterGradShape } from './depthwise-filter-grad-simd.ts';
-import { heapMemory, type WasmBackendLike } from './wasm-kernel-calls.ts';
+import { activateWasmHeap } from '../../testing/wasm-heap.ts';
+import type { WasmBackendLike } from './wasm-kernel-calls.ts';
 import { compileSimdFunction, encodeSimdModule, I32, op, V128, type WasmMemory } from './wasm-simd-function.ts';
 
 const backend = () => tf.backend() as unknown as WasmBackendLike;
 let memory: WasmMemory;
 
 beforeAll(async () => {
-  await tf.setBackend('wasm');
-  await tf.ready();
-  const m = heapMemory(backend());
-  if (m === undefined) throw new Error('the wasm backend does not expose its memory');
-  memory = m;
+  memory = await activateWasmHeap();
 });
 
 describe('compileSimdFunction', () => {
