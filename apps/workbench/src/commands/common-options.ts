@@ -1,7 +1,7 @@
 // Flags several commands share, declared once.
 
 import { DEFAULT_AUGMENT_CONFIG, NO_AUGMENT_CONFIG } from '@whittle/datasets';
-import { resolveTrainingLoss } from '@whittle/distill';
+import { DEFAULT_DISTILLATION_LOSS, resolveTrainingLoss } from '@whittle/distill';
 import type { KeywordSpotterConfig } from '../pipeline/keyword-spotter-config.ts';
 import { teacherChoiceFrom } from '../pipeline/teacher-choice.ts';
 import { BACKEND_CHOICES } from '../runtime/tf-backend.ts';
@@ -38,6 +38,9 @@ export function seedFrom(flag: number | undefined): number | undefined {
   return env === undefined || env === '' ? undefined : Number(env);
 }
 
+// The defaults the help text names are the loss's own, so they cannot drift from it.
+const DEFAULT_KD = DEFAULT_DISTILLATION_LOSS as Extract<typeof DEFAULT_DISTILLATION_LOSS, { kind: 'distillation' }>;
+
 export const TEACHER_OPTIONS = {
   teacher: {
     kind: 'string',
@@ -45,8 +48,8 @@ export const TEACHER_OPTIONS = {
       "distillation teacher: a zoo model the job trains first (default: the preset's, ds-cnn-m), a local .onnx classifier, a transformers.js model folder (offline), or none",
   },
   'teacher-epochs': { kind: 'number', description: "epochs for a zoo teacher (default: the preset's)", integer: true },
-  alpha: { kind: 'number', description: 'weight of the teacher term in α·T²·KL + (1−α)·CE (default 0.7)' },
-  temperature: { kind: 'number', description: 'softmax temperature T of the teacher term (default 4)' },
+  alpha: { kind: 'number', description: `weight of the teacher term in α·T²·KL + (1−α)·CE (default ${DEFAULT_KD.alpha})` },
+  temperature: { kind: 'number', description: `softmax temperature T of the teacher term (default ${DEFAULT_KD.temperature})` },
   augment: { kind: 'string', description: 'training augmentation: speech (time shift, noise copies, SpecAugment) or none', choices: ['speech', 'none'] },
 } as const;
 
@@ -59,7 +62,7 @@ export function withDistillFlags(
   const zooEpochs = o['teacher-epochs'] ?? (presetTeacher.kind === 'zoo' ? presetTeacher.epochs : 8);
   const teacher =
     o.teacher !== undefined ? teacherChoiceFrom(o.teacher, zooEpochs) : presetTeacher.kind === 'zoo' ? { ...presetTeacher, epochs: zooEpochs } : presetTeacher;
-  const base = config.distill.loss.kind === 'distillation' ? config.distill.loss : { kind: 'distillation' as const, alpha: 0.7, temperature: 4 };
+  const base = config.distill.loss.kind === 'distillation' ? config.distill.loss : DEFAULT_KD;
   const loss = resolveTrainingLoss({ kind: 'distillation', alpha: o.alpha ?? base.alpha, temperature: o.temperature ?? base.temperature });
   const augment = o.augment === undefined ? config.augment : o.augment === 'none' ? NO_AUGMENT_CONFIG : DEFAULT_AUGMENT_CONFIG;
   return { ...config, augment, distill: { teacher, loss } };
