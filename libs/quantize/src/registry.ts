@@ -4,7 +4,7 @@ import { UnsupportedError } from '@whittle/datasets';
 import type { LayerExporter } from './export/layer-exporter.ts';
 import { addQuantizer } from './quantize/ops/add.ts';
 import { convQuantizer } from './quantize/ops/conv.ts';
-import { flattenQuantizer, maxPoolQuantizer, reshapeQuantizer, transposeQuantizer } from './quantize/ops/data-movement.ts';
+import { flattenQuantizer, maxPoolQuantizer, padQuantizer, reshapeQuantizer, transposeQuantizer } from './quantize/ops/data-movement.ts';
 import { gemmQuantizer } from './quantize/ops/gemm.ts';
 import type { OpQuantizer } from './quantize/ops/op-quantizer.ts';
 import { averagePoolQuantizer, globalAveragePoolQuantizer } from './quantize/ops/pooling.ts';
@@ -12,16 +12,21 @@ import { activationExporter } from './export/layers/activation.ts';
 import { addExporter } from './export/layers/add.ts';
 import { averagePooling2dExporter } from './export/layers/average-pooling2d.ts';
 import { batchNormalizationExporter } from './export/layers/batch-normalization.ts';
+import { concatenateExporter } from './export/layers/concatenate.ts';
 import { conv2dExporter } from './export/layers/conv2d.ts';
 import { denseExporter } from './export/layers/dense.ts';
 import { depthwiseConv2dExporter } from './export/layers/depthwise-conv2d.ts';
 import { dropoutExporter } from './export/layers/dropout.ts';
 import { flattenExporter } from './export/layers/flatten.ts';
 import { globalAveragePooling2dExporter } from './export/layers/global-average-pooling2d.ts';
+import { globalMaxPooling2dExporter } from './export/layers/global-max-pooling2d.ts';
+import { leakyReluExporter } from './export/layers/leaky-relu.ts';
 import { maxPooling2dExporter } from './export/layers/max-pooling2d.ts';
 import { reluExporter } from './export/layers/relu.ts';
 import { reshapeExporter } from './export/layers/reshape.ts';
+import { separableConv2dExporter } from './export/layers/separable-conv2d.ts';
 import { softmaxExporter } from './export/layers/softmax.ts';
+import { zeroPadding2dExporter } from './export/layers/zero-padding2d.ts';
 
 function byKey<T>(items: readonly T[], key: (item: T) => string): Readonly<Record<string, T>> {
   return Object.freeze(Object.fromEntries(items.map((item) => [key(item), item])));
@@ -34,16 +39,21 @@ export const LAYER_EXPORTERS: Readonly<Record<string, LayerExporter>> = byKey(
     depthwiseConv2dExporter,
     batchNormalizationExporter,
     denseExporter,
+    separableConv2dExporter,
     reluExporter,
+    leakyReluExporter,
     activationExporter,
     softmaxExporter,
     dropoutExporter,
     reshapeExporter,
     flattenExporter,
     globalAveragePooling2dExporter,
+    globalMaxPooling2dExporter,
     maxPooling2dExporter,
     averagePooling2dExporter,
     addExporter,
+    concatenateExporter,
+    zeroPadding2dExporter,
   ],
   (e) => e.className,
 );
@@ -62,7 +72,7 @@ export function getLayerExporter(className: string, layerName: string): LayerExp
 
 /** ONNX op type -> QDQ quantizer. Ops missing here stay float (their inputs are dequantized first). */
 export const OP_QUANTIZERS: Readonly<Record<string, OpQuantizer>> = byKey(
-  [convQuantizer, gemmQuantizer, addQuantizer, globalAveragePoolQuantizer, averagePoolQuantizer, reshapeQuantizer, flattenQuantizer, transposeQuantizer, maxPoolQuantizer],
+  [convQuantizer, gemmQuantizer, addQuantizer, globalAveragePoolQuantizer, averagePoolQuantizer, reshapeQuantizer, flattenQuantizer, transposeQuantizer, maxPoolQuantizer, padQuantizer],
   (q) => q.opType,
 );
 
@@ -70,3 +80,4 @@ export const OP_QUANTIZERS: Readonly<Record<string, OpQuantizer>> = byKey(
 export function getOpQuantizer(opType: string): OpQuantizer | undefined {
   return Object.hasOwn(OP_QUANTIZERS, opType) ? OP_QUANTIZERS[opType] : undefined;
 }
+
