@@ -21,6 +21,11 @@ export { quantizeStatic } from './quantize/quantize-static.ts';
 export { planQdq } from './quantize/qdq-plan.ts';
 export type { QdqPlan } from './quantize/qdq-plan.ts';
 
+// Dynamic int8 quantization of dense layers (int8 weights, uint8 activations quantized at run time).
+export { DEFAULT_DYNAMIC_QUANTIZE_CONFIG, DYNAMIC_QUANTIZE_OPS, resolveDynamicQuantizeConfig } from './dynamic/dynamic-quantize-config.ts';
+export type { DynamicQuantizeConfig, DynamicQuantizeConfigInput, DynamicQuantizeOp } from './dynamic/dynamic-quantize-config.ts';
+export { quantizeDynamic } from './dynamic/quantize-dynamic.ts';
+
 // Quantization arithmetic (ONNX QuantizeLinear semantics).
 export { activationParams, symmetricWeightParams } from './quantize/math/quant-params.ts';
 export type { QuantParams } from './quantize/math/quant-params.ts';
