@@ -19,7 +19,15 @@ export type { CalibrationFeed, CollectMinMaxOptions } from './calibrate/collect-
 export type { TensorRange, TensorRanges } from './quantize/tensor-ranges.ts';
 export { quantizeStatic } from './quantize/quantize-static.ts';
 export { planQdq } from './quantize/qdq-plan.ts';
-export type { QdqPlan } from './quantize/qdq-plan.ts';
+export type { QdqPlan, QdqPlanOptions } from './quantize/qdq-plan.ts';
+
+// Per-layer quantization debugging and accuracy-aware fallback.
+export { ErrorAccumulator, errorStats, SNR_LIMIT_DB } from './debug/error-stats.ts';
+export type { ErrorStats } from './debug/error-stats.ts';
+export { layerQuantizationReport } from './debug/layer-quantization-report.ts';
+export type { ActivationQuantization, LayerReport, LayerReportOptions, LayerReportRow } from './debug/layer-quantization-report.ts';
+export { quantizeWithinDrop } from './debug/quantize-within-drop.ts';
+export type { FallbackStep, QuantizeWithinDropOptions, QuantizeWithinDropResult } from './debug/quantize-within-drop.ts';
 
 // Dynamic int8 quantization of dense layers (int8 weights, uint8 activations quantized at run time).
 export { DEFAULT_DYNAMIC_QUANTIZE_CONFIG, DYNAMIC_QUANTIZE_OPS, resolveDynamicQuantizeConfig } from './dynamic/dynamic-quantize-config.ts';

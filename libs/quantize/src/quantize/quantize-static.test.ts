@@ -1,4 +1,7 @@
-// Static int8 QDQ on a tiny conv net: where Q/DQ go, exact int8/int32 values, variants, and the errors.
+// Static int8 QDQ on a tiny conv net: where Q/DQ go, exact int8/int32 values, variants, layers kept float, and the errors.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, WhittleError } from '@whittle/datasets';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +9,8 @@ import { collectMinMax, type CalibrationFeed } from '../calibrate/collect-min-ma
 import { DEFAULT_EXPORT_CONFIG } from '../export/export-config.ts';
 import { exportLayersModel } from '../export/export-layers-model.ts';
 import type { OnnxModel, OnnxTensor } from '../onnx/onnx-model.ts';
-import { maxAbsDiff, randomData, randomizeWeights, runOnnx } from '../testing/onnx-test-utils.ts';
+import { encodeOnnxModel } from '../proto/encode-onnx-model.ts';
+import { checkWithOnnxChecker, maxAbsDiff, randomData, randomizeWeights, runOnnx } from '../testing/onnx-test-utils.ts';
 import { activationParams, symmetricWeightParams } from './math/quant-params.ts';
 import { quantizeBias, quantizeWeights } from './math/quantize-values.ts';
 import { planQdq } from './qdq-plan.ts';
@@ -47,6 +51,8 @@ describe('planQdq + collectMinMax', () => {
     expect(plan.calibrated).toEqual(['input_values', 'conv_relu', 'pool']);
     expect(Object.fromEntries(plan.paramsOf)).toEqual({ input_values: 'input_values', conv_nchw: 'input_values', conv_relu: 'conv_relu', pool: 'pool', pool_flat: 'pool' });
     expect([...plan.weights]).toEqual([['conv_weight', 0], ['fc_weight', 0]]);
+    expect(plan.quantizable).toEqual(['conv', 'pool', 'fc']);
+    expect(plan.quantized).toEqual(['conv', 'pool', 'fc']);
     expect(Object.fromEntries(plan.biases)).toEqual({ conv_bias: { input: 'conv_nchw', weight: 'conv_weight' }, fc_bias: { input: 'pool_flat', weight: 'fc_weight' } });
   });
 
@@ -150,6 +156,74 @@ describe.each<[string, StaticQuantizeConfig]>([
     expect(maxAbsDiff(actual, expected) / Math.max(...expected.map(Math.abs))).toBeLessThan(0.06);
     const zeroPoints = int8.graph.initializers.filter((t) => t.dims.length === 0 && t.dataType !== 'float32');
     expect(new Set(zeroPoints.map((t) => t.dataType))).toEqual(new Set([config.activations.type]));
+  });
+});
+
+describe('quantizeStatic keepFloat', () => {
+  const weightType = (model: OnnxModel, node: string): string | undefined => {
+    const n = model.graph.nodes.find((x) => x.name === node)!;
+    const direct = model.graph.initializers.find((t) => t.name === n.inputs[1]);
+    if (direct !== undefined) return direct.dataType;
+    const dq = model.graph.nodes.find((x) => x.outputs.includes(n.inputs[1]!))!;
+    return model.graph.initializers.find((t) => t.name === dq.inputs[0])?.dataType;
+  };
+
+  it('plans no Q/DQ of its own for a kept node; its output stays quantized because the pool still reads it', () => {
+    const plan = planQdq(fp32.graph, { keepFloat: ['conv'] });
+    expect(plan.quantized).toEqual(['pool', 'fc']);
+    expect(plan.calibrated).toEqual(['conv_relu', 'pool']);
+    expect([...plan.weights.keys()]).toEqual(['fc_weight']);
+    expect([...plan.biases.keys()]).toEqual(['fc_bias']);
+  });
+
+  it('keeps that layer float32 and the rest int8; onnx.checker accepts it and it stays close to fp32', async () => {
+    const mixed = quantizeStatic(fp32, ranges, DEFAULT_STATIC_QUANTIZE_CONFIG, { keepFloat: ['conv'] });
+    expect(weightType(mixed, 'conv')).toBe('float32');
+    expect(weightType(mixed, 'fc')).toBe('int8');
+    const conv = mixed.graph.nodes.find((n) => n.name === 'conv')!;
+    // Its input is not quantized (nothing else reads it) and its weight/bias are the fp32 initializers.
+    expect(mixed.graph.nodes.find((n) => n.outputs.includes(conv.inputs[0]!))?.opType).toBe('Transpose');
+    const fpWeight = fp32.graph.initializers.find((t) => t.name === 'conv_weight')!;
+    expect(mixed.graph.initializers.find((t) => t.name === conv.inputs[1])?.data).toEqual(fpWeight.data);
+    // After the ReLU, the pool and the Flatten (which shares the pool's params); not on the input or after the Transpose.
+    expect(mixed.graph.nodes.filter((n) => n.opType === 'QuantizeLinear')).toHaveLength(3);
+    expect(mixed.metadata['whittle_quantization']).toBe('static int8 per-channel weights, asymmetric int8 activations, minmax on 16 samples; kept float: conv');
+
+    const x = randomData(8 * STRIDE, 13);
+    const expected = await runOnnx(fp32, x, [8, ...SHAPE]);
+    const full = maxAbsDiff(await runOnnx(quantizeStatic(fp32, ranges, DEFAULT_STATIC_QUANTIZE_CONFIG), x, [8, ...SHAPE]), expected);
+    const partial = maxAbsDiff(await runOnnx(mixed, x, [8, ...SHAPE]), expected);
+    expect(partial / Math.max(...expected.map(Math.abs))).toBeLessThan(0.05);
+    expect(partial).toBeLessThan(full);
+
+    const dir = await mkdtemp(join(tmpdir(), 'whittle-keep-float-'));
+    try {
+      const file = join(dir, 'mixed.onnx');
+      await writeFile(file, encodeOnnxModel(mixed));
+      expect(() => checkWithOnnxChecker(file)).not.toThrow();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeping every layer float leaves no Q/DQ and computes exactly what fp32 computes', async () => {
+    const none = quantizeStatic(fp32, ranges, DEFAULT_STATIC_QUANTIZE_CONFIG, { keepFloat: ['conv', 'pool', 'fc'] });
+    expect(none.graph.nodes.map((n) => n.opType)).toEqual(fp32.graph.nodes.map((n) => n.opType));
+    const x = randomData(4 * STRIDE, 15);
+    expect(await runOnnx(none, x, [4, ...SHAPE])).toEqual(await runOnnx(fp32, x, [4, ...SHAPE]));
+  });
+
+  it('a weightless node whose neighbours are quantized changes nothing but the metadata', () => {
+    const strip = (m: OnnxModel) => encodeOnnxModel({ ...m, metadata: {} });
+    const pool = quantizeStatic(fp32, ranges, DEFAULT_STATIC_QUANTIZE_CONFIG, { keepFloat: ['pool'] });
+    expect(strip(pool)).toEqual(strip(quantizeStatic(fp32, ranges, DEFAULT_STATIC_QUANTIZE_CONFIG)));
+    expect(pool.metadata['whittle_quantization']).toMatch(/; kept float: pool$/);
+  });
+
+  it('names unknown layers and lists the quantizable ones', () => {
+    const call = () => quantizeStatic(fp32, ranges, DEFAULT_STATIC_QUANTIZE_CONFIG, { keepFloat: ['conv', 'conv_relu', 'nope'] });
+    expect(call).toThrow(WhittleError);
+    expect(call).toThrow("keepFloat names 'conv_relu', 'nope', which are not quantizable nodes. Quantizable: conv, pool, fc");
   });
 });
 

@@ -8,7 +8,7 @@ import { activationParams, biasScale, symmetricWeightParams, type QuantParams } 
 import { quantizeBias, quantizeWeights } from './math/quantize-values.ts';
 import { GraphIndex } from './graph-index.ts';
 import { QdqNames } from './qdq-names.ts';
-import { planQdq } from './qdq-plan.ts';
+import { planQdq, type QdqPlanOptions } from './qdq-plan.ts';
 import { resolveStaticQuantizeConfig, type StaticQuantizeConfig } from './static-quantize-config.ts';
 import type { TensorRanges } from './tensor-ranges.ts';
 
@@ -25,20 +25,23 @@ function node(opType: string, inputs: string[], output: string, axis?: number): 
  *   onnxruntime then drops the ReLU into the quantizer);
  * - weights: int8 initializers, symmetric, per output channel, then DequantizeLinear;
  * - biases: int32 initializers with scale input_scale x weight_scale, zero point 0, then DequantizeLinear;
- * - graph outputs (logits) stay float.
+ * - graph outputs (logits) stay float;
+ * - nodes named in `options.keepFloat` keep float32 weights and biases, and the tensors around
+ *   them are quantized only where a quantized neighbour needs them (see planQdq).
  * Returns a new model (tensor names compacted, node names kept); `model` is not modified.
  *
  * @example
  * const ranges = await collectMinMax(fp32, feeds(), {});
  * const bytes = encodeOnnxModel(quantizeStatic(fp32, ranges, DEFAULT_STATIC_QUANTIZE_CONFIG));
+ * const mixed = quantizeStatic(fp32, ranges, DEFAULT_STATIC_QUANTIZE_CONFIG, { keepFloat: ['conv_1'] });
  */
-export function quantizeStatic(model: OnnxModel, ranges: TensorRanges, config: StaticQuantizeConfig): OnnxModel {
+export function quantizeStatic(model: OnnxModel, ranges: TensorRanges, config: StaticQuantizeConfig, options: QdqPlanOptions = {}): OnnxModel {
   const cfg = resolveStaticQuantizeConfig(config);
   const opset = model.opsetImports.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 0;
   if (opset < 13) throw new UnsupportedError(`quantizeStatic needs opset 13 or newer (per-channel DequantizeLinear); the model imports opset ${opset}`, 'export with opset 13');
   const { graph } = model;
   const index = new GraphIndex(graph);
-  const plan = planQdq(graph);
+  const plan = planQdq(graph, options);
   const perChannel = cfg.weights.granularity === 'per-channel';
   const names = new QdqNames(graph);
 
@@ -104,6 +107,9 @@ export function quantizeStatic(model: OnnxModel, ranges: TensorRanges, config: S
   const nodes: OnnxNode[] = [...head, ...qdqAfter(graph.inputs.map((i) => i.name))];
   for (const n of graph.nodes) nodes.push(reader(n), ...qdqAfter(n.outputs));
 
+  const kept = plan.quantizable.filter((n) => !plan.quantized.includes(n));
+  const keptNote = kept.length === 0 ? '' : `; kept float: ${kept.join(', ')}`;
+
   // Compact names: the int8 file should be about a quarter of the fp32 one, and descriptive
   // names of ~80 tensors would otherwise be ~15% of it. Node names (layers) are kept.
   return compactTensorNames({
@@ -111,7 +117,7 @@ export function quantizeStatic(model: OnnxModel, ranges: TensorRanges, config: S
     graph: { ...graph, nodes, initializers },
     metadata: {
       ...model.metadata,
-      whittle_quantization: `static ${cfg.weights.type} ${cfg.weights.granularity} weights, ${cfg.activations.symmetric ? 'symmetric' : 'asymmetric'} ${cfg.activations.type} activations, ${ranges.method} on ${ranges.samples} samples`,
+      whittle_quantization: `static ${cfg.weights.type} ${cfg.weights.granularity} weights, ${cfg.activations.symmetric ? 'symmetric' : 'asymmetric'} ${cfg.activations.type} activations, ${ranges.method} on ${ranges.samples} samples${keptNote}`,
     },
   });
 }
