@@ -29,6 +29,13 @@ export type { ActivationQuantization, LayerReport, LayerReportOptions, LayerRepo
 export { quantizeWithinDrop } from './debug/quantize-within-drop.ts';
 export type { FallbackStep, QuantizeWithinDropOptions, QuantizeWithinDropResult } from './debug/quantize-within-drop.ts';
 
+// fp16: float16 weights and compute, float32 inputs/outputs (onnx/model_fp16.onnx).
+export { convertToFloat16 } from './float16/convert-to-float16.ts';
+export { DEFAULT_FLOAT16_CONFIG, resolveFloat16Config } from './float16/float16-config.ts';
+export type { Float16Config } from './float16/float16-config.ts';
+export { FLOAT32_ONLY_OPS } from './float16/float32-only-ops.ts';
+export { FLOAT16_MAX, float16BitsToFloat32, float32ToFloat16Bits } from './float16/float16-bits.ts';
+
 // Dynamic int8 quantization of dense layers (int8 weights, uint8 activations quantized at run time).
 export { DEFAULT_DYNAMIC_QUANTIZE_CONFIG, DYNAMIC_QUANTIZE_OPS, resolveDynamicQuantizeConfig } from './dynamic/dynamic-quantize-config.ts';
 export type { DynamicQuantizeConfig, DynamicQuantizeConfigInput, DynamicQuantizeOp } from './dynamic/dynamic-quantize-config.ts';

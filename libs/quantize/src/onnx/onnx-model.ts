@@ -7,6 +7,7 @@ export const ONNX_DATA_TYPES = Object.freeze({
   int8: 3,
   int32: 6,
   int64: 7,
+  float16: 10,
 });
 
 export type OnnxDataType = keyof typeof ONNX_DATA_TYPES;
@@ -17,7 +18,9 @@ export type OnnxTensor =
   | { readonly name: string; readonly dataType: 'uint8'; readonly dims: readonly number[]; readonly data: Uint8Array }
   | { readonly name: string; readonly dataType: 'int8'; readonly dims: readonly number[]; readonly data: Int8Array }
   | { readonly name: string; readonly dataType: 'int32'; readonly dims: readonly number[]; readonly data: Int32Array }
-  | { readonly name: string; readonly dataType: 'int64'; readonly dims: readonly number[]; readonly data: BigInt64Array };
+  | { readonly name: string; readonly dataType: 'int64'; readonly dims: readonly number[]; readonly data: BigInt64Array }
+  /** IEEE 754 binary16 bit patterns: JS has no half-float array, and the bits are what raw_data stores. */
+  | { readonly name: string; readonly dataType: 'float16'; readonly dims: readonly number[]; readonly data: Uint16Array };
 
 /** A node attribute; `type` picks which AttributeProto field carries the value. */
 export type OnnxAttribute =
@@ -84,6 +87,8 @@ export function bytesPerElement(dataType: OnnxDataType): number {
     case 'uint8':
     case 'int8':
       return 1;
+    case 'float16':
+      return 2;
     case 'int64':
       return 8;
   }

@@ -25,6 +25,8 @@ function fromLittleEndian(type: OnnxDataType, raw: Uint8Array, count: number, na
       return Int32Array.from({ length: count }, (_, i) => view.getInt32(4 * i, true));
     case 'int64':
       return BigInt64Array.from({ length: count }, (_, i) => view.getBigInt64(8 * i, true));
+    case 'float16':
+      return Uint16Array.from({ length: count }, (_, i) => view.getUint16(2 * i, true));
     case 'int8':
       return new Int8Array(raw.slice().buffer);
     case 'uint8':
@@ -44,6 +46,9 @@ function fromTypedFields(type: OnnxDataType, floats: number[], int32s: number[],
       return Uint8Array.from(int32s);
     case 'int64':
       return BigInt64Array.from(int64s, (v) => BigInt(v));
+    case 'float16':
+      // onnx.proto keeps float16 in int32_data as the half's bit pattern, one value per int32.
+      return Uint16Array.from(int32s);
   }
 }
 
