@@ -21,6 +21,15 @@ export { quantizeStatic } from './quantize/quantize-static.ts';
 export { planQdq } from './quantize/qdq-plan.ts';
 export type { QdqPlan, QdqPlanOptions } from './quantize/qdq-plan.ts';
 
+// Calibration methods: min/max, percentile, entropy (KL), one onnxruntime pass each.
+export { DEFAULT_CALIBRATION_CONFIGS, resolveCalibrationConfig } from './quantize/static-quantize-config.ts';
+export type { CalibrationConfig, CalibrationConfigInput, CalibrationMethod, EntropyCalibrationConfig, MinMaxCalibrationConfig, PercentileCalibrationConfig } from './quantize/static-quantize-config.ts';
+export { collectRanges } from './calibrate/collect-ranges.ts';
+export type { CollectRangesOptions } from './calibrate/collect-ranges.ts';
+export type { CalibrationRunOptions } from './calibrate/run-calibration.ts';
+export { CALIBRATORS, getCalibrator } from './registry.ts';
+export type { Calibrator, TensorObserver } from './calibrate/calibrator.ts';
+
 // Per-layer quantization debugging and accuracy-aware fallback.
 export { ErrorAccumulator, errorStats, SNR_LIMIT_DB } from './debug/error-stats.ts';
 export type { ErrorStats } from './debug/error-stats.ts';

@@ -1,6 +1,10 @@
-// The closed sets of @whittle/quantize: layer exporters (tfjs class -> ONNX) and QDQ op quantizers (ONNX op -> QDQ plan).
+// The closed sets of @whittle/quantize: layer exporters (tfjs class -> ONNX), QDQ op quantizers (ONNX op -> QDQ plan) and calibrators.
 
 import { UnsupportedError } from '@whittle/datasets';
+import type { Calibrator } from './calibrate/calibrator.ts';
+import { entropyCalibrator } from './calibrate/calibrators/entropy.ts';
+import { minMaxCalibrator } from './calibrate/calibrators/min-max.ts';
+import { percentileCalibrator } from './calibrate/calibrators/percentile.ts';
 import type { LayerExporter } from './export/layer-exporter.ts';
 import { addQuantizer } from './quantize/ops/add.ts';
 import { convQuantizer } from './quantize/ops/conv.ts';
@@ -81,3 +85,19 @@ export function getOpQuantizer(opType: string): OpQuantizer | undefined {
   return Object.hasOwn(OP_QUANTIZERS, opType) ? OP_QUANTIZERS[opType] : undefined;
 }
 
+// Calibrators: how activation ranges are chosen from the calibration pass.
+
+/** Calibration method (StaticQuantizeConfig.calibration.method) -> calibrator. */
+export const CALIBRATORS: Readonly<Record<string, Calibrator>> = byKey([minMaxCalibrator, percentileCalibrator, entropyCalibrator], (c) => c.method);
+
+/** The calibrator for a method; a miss lists the supported methods. */
+export function getCalibrator(method: string): Calibrator {
+  const calibrator = Object.hasOwn(CALIBRATORS, method) ? CALIBRATORS[method] : undefined;
+  if (calibrator === undefined) {
+    throw new UnsupportedError(
+      `Unsupported calibration method '${method}'. Supported: ${Object.keys(CALIBRATORS).join(', ')}`,
+      'add a calibrator under libs/quantize/src/calibrate/calibrators/ and register it in registry.ts',
+    );
+  }
+  return calibrator;
+}

@@ -1,47 +1,18 @@
-// Calibration phase 1: run the fp32 model on onnxruntime and record the min/max of every activation to be quantized.
+// Calibration phase 1, MinMax: run the fp32 model on onnxruntime and record the min/max of every activation to be quantized.
 
-import * as ort from 'onnxruntime-node';
-import { WhittleError } from '@whittle/datasets';
 import type { OnnxModel } from '../onnx/onnx-model.ts';
-import { encodeOnnxModel } from '../proto/encode-onnx-model.ts';
-import { planQdq } from '../quantize/qdq-plan.ts';
-import { widenRange, type TensorRange, type TensorRanges } from '../quantize/tensor-ranges.ts';
+import type { TensorRanges } from '../quantize/tensor-ranges.ts';
+import { minMaxObserver } from './calibrators/min-max.ts';
+import { observeRanges } from './observe-ranges.ts';
+import type { CalibrationFeed, CalibrationRunOptions } from './run-calibration.ts';
 
-/** One calibration input: graph input name -> float32 data with its dims (batch first). */
-export type CalibrationFeed = Readonly<Record<string, { readonly data: Float32Array; readonly dims: readonly number[] }>>;
-
-export interface CollectMinMaxOptions {
-  /** Feeds concatenated into one onnxruntime run (same non-batch dims); larger is faster, uses more memory. Default 32. */
-  readonly batchSize?: number;
-  /** onnxruntime intra-op threads. Default 1 (deterministic, and the pipeline runs stages side by side). */
-  readonly threads?: number;
-}
-
-function concatFeeds(feeds: readonly CalibrationFeed[], names: readonly string[]): Record<string, ort.Tensor> {
-  const out: Record<string, ort.Tensor> = {};
-  for (const name of names) {
-    const parts = feeds.map((f) => f[name] as { data: Float32Array; dims: readonly number[] });
-    const first = parts[0] as { dims: readonly number[] };
-    const data = new Float32Array(parts.reduce((n, p) => n + p.data.length, 0));
-    let offset = 0;
-    for (const p of parts) {
-      data.set(p.data, offset);
-      offset += p.data.length;
-    }
-    out[name] = new ort.Tensor('float32', data, [parts.reduce((n, p) => n + (p.dims[0] as number), 0), ...first.dims.slice(1)]);
-  }
-  return out;
-}
-
-/** Feeds can share a run when every input has the same non-batch dims. */
-function batchKey(feed: CalibrationFeed, names: readonly string[]): string {
-  return names.map((n) => feed[n]?.dims.slice(1).join('x')).join('|');
-}
+export type { CalibrationFeed } from './run-calibration.ts';
+export type CollectMinMaxOptions = CalibrationRunOptions;
 
 /**
  * Run `model` on every feed and return the range of each activation quantizeStatic will quantize
  * (the same plan drives both, so the two always agree). The model is run with those activations
- * added as extra graph outputs.
+ * added as extra graph outputs. The same as collectRanges with method 'minmax'.
  *
  * @example
  * async function* feeds() { for (const x of clips) yield { input_values: { data: x, dims: [1, 98, 40] } }; }
@@ -49,60 +20,6 @@ function batchKey(feed: CalibrationFeed, names: readonly string[]): string {
  * const int8 = quantizeStatic(onnx, ranges, DEFAULT_STATIC_QUANTIZE_CONFIG);
  */
 export async function collectMinMax(model: OnnxModel, feeds: AsyncIterable<CalibrationFeed> | Iterable<CalibrationFeed>, options: CollectMinMaxOptions = {}): Promise<TensorRanges> {
-  const batchSize = options.batchSize ?? 32;
-  const threads = options.threads ?? 1;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new WhittleError('INVALID_ARGUMENT', `Argument 'batchSize' passed to 'collectMinMax' must be a positive integer; got ${batchSize}`);
-  const { graph } = model;
-  const inputNames = graph.inputs.map((i) => i.name);
-  const plan = planQdq(graph);
-  const fromFeeds = plan.calibrated.filter((t) => inputNames.includes(t));
-  const outputNames = new Set(graph.outputs.map((o) => o.name));
-  const extra = plan.calibrated.filter((t) => !inputNames.includes(t) && !outputNames.has(t));
-  const augmented: OnnxModel = {
-    ...model,
-    graph: { ...graph, outputs: [...graph.outputs, ...extra.map((name) => ({ name, elemType: 'float32' as const, shape: undefined }))] },
-  };
-  const fetches = plan.calibrated.filter((t) => !inputNames.includes(t));
-
-  const ranges = new Map<string, TensorRange>();
-  let samples = 0;
-  const session = await ort.InferenceSession.create(encodeOnnxModel(augmented), { intraOpNumThreads: threads, interOpNumThreads: 1 });
-  try {
-    let pending: CalibrationFeed[] = [];
-    let pendingKey = '';
-    const flush = async (): Promise<void> => {
-      if (pending.length === 0) return;
-      const inputs = concatFeeds(pending, inputNames);
-      pending = [];
-      for (const name of fromFeeds) ranges.set(name, widenRange(ranges.get(name), inputs[name]?.data as Float32Array));
-      if (fetches.length > 0) {
-        const results = await session.run(inputs, fetches);
-        for (const name of fetches) ranges.set(name, widenRange(ranges.get(name), results[name]?.data as Float32Array));
-      }
-    };
-    for await (const feed of feeds) {
-      const names = Object.keys(feed);
-      if (names.length !== inputNames.length || !inputNames.every((n) => names.includes(n))) {
-        throw new WhittleError('INVALID_ARGUMENT', `Calibration feed has inputs [${names.join(', ')}]; the model expects [${inputNames.join(', ')}]`);
-      }
-      const key = batchKey(feed, inputNames);
-      if (pending.length >= batchSize || (pending.length > 0 && key !== pendingKey)) await flush();
-      pendingKey = key;
-      pending.push(feed);
-      samples += feed[inputNames[0] as string]?.dims[0] ?? 1;
-    }
-    await flush();
-  } finally {
-    await session.release();
-  }
-  if (samples === 0) throw new WhittleError('INVALID_ARGUMENT', "collectMinMax received no calibration feeds", { hint: 'pass an iterable that yields at least one feed' });
-  const tensors: Record<string, TensorRange> = {};
-  for (const name of plan.calibrated) {
-    const range = ranges.get(name);
-    if (range === undefined || !Number.isFinite(range.min) || !Number.isFinite(range.max)) {
-      throw new WhittleError('NUMERIC', `Calibration saw no finite values for tensor '${name}' (range [${range?.min}, ${range?.max}])`, { hint: 'check the calibration inputs for NaN/Infinity' });
-    }
-    tensors[name] = range;
-  }
+  const { samples, tensors } = await observeRanges(model, feeds, minMaxObserver, options, 'collectMinMax');
   return { method: 'minmax', samples, tensors };
 }

@@ -51,7 +51,7 @@ export function quantizeStatic(model: OnnxModel, ranges: TensorRanges, config: S
     const range = ranges.tensors[tensor];
     if (range === undefined) {
       throw new WhittleError('INVALID_ARGUMENT', `TensorRanges has no range for tensor '${tensor}' (it has ${Object.keys(ranges.tensors).length}: ${Object.keys(ranges.tensors).slice(0, 8).join(', ')}...)`, {
-        hint: 'collect the ranges with collectMinMax on this same fp32 model',
+        hint: 'collect the ranges with collectRanges (or collectMinMax) on this same fp32 model',
       });
     }
     activation.set(tensor, activationParams(range, cfg.activations.type, cfg.activations.symmetric));
@@ -117,7 +117,7 @@ export function quantizeStatic(model: OnnxModel, ranges: TensorRanges, config: S
     graph: { ...graph, nodes, initializers },
     metadata: {
       ...model.metadata,
-      whittle_quantization: `static ${cfg.weights.type} ${cfg.weights.granularity} weights, ${cfg.activations.symmetric ? 'symmetric' : 'asymmetric'} ${cfg.activations.type} activations, ${ranges.method} on ${ranges.samples} samples${keptNote}`,
+      whittle_quantization: `static ${cfg.weights.type} ${cfg.weights.granularity} weights, ${cfg.activations.symmetric ? 'symmetric' : 'asymmetric'} ${cfg.activations.type} activations, ${ranges.method}${ranges.parameters ? ` (${Object.entries(ranges.parameters).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''} on ${ranges.samples} samples${keptNote}`,
     },
   });
 }

@@ -1,16 +1,21 @@
-// Calibration statistics: the observed value range of every activation tensor that will be quantized.
+// Calibration statistics: the calibrated value range of every activation tensor that will be quantized.
 
-/** Smallest and largest value seen in one tensor over all calibration inputs. */
+import type { CalibrationMethod } from './static-quantize-config.ts';
+
+/** The range one tensor is quantized to: for minmax the smallest and largest value seen over all calibration inputs. */
 export interface TensorRange {
   readonly min: number;
   readonly max: number;
 }
 
-/** Output of collectMinMax, input of quantizeStatic; plain data, so it can be saved as JSON and reused. */
+/** Output of collectRanges / collectMinMax, input of quantizeStatic; plain data, so it can be saved as JSON and reused. */
 export interface TensorRanges {
-  readonly method: 'minmax';
+  /** The calibrator that chose the ranges (a percentile or entropy range may clip values that were seen). */
+  readonly method: CalibrationMethod;
   /** Calibration inputs seen (batch rows, not runs). */
   readonly samples: number;
+  /** The method's settings besides samples, e.g. { percentile: 99.99 }; absent for minmax, which has none. */
+  readonly parameters?: Readonly<Record<string, number>>;
   readonly tensors: Readonly<Record<string, TensorRange>>;
 }
 
