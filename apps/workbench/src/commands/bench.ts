@@ -11,6 +11,7 @@ import { collectMinMax, DEFAULT_EXPORT_CONFIG, DEFAULT_STATIC_QUANTIZE_CONFIG, e
 import { defineCommand } from '../cli/command.ts';
 import { DEFAULT_KEYWORD_SPOTTER_CONFIG } from '../pipeline/keyword-spotter-config.ts';
 import { useTfBackend } from '../runtime/tf-backend.ts';
+import { benchQuantizeCommand } from './bench-quantize.ts';
 import { benchTrainCommand } from './bench-train.ts';
 import { BACKEND_OPTION, QUIET_OPTION } from './common-options.ts';
 import { randomFeatureSet } from './random-feature-set.ts';
@@ -33,7 +34,7 @@ export const benchCommand = defineCommand({
       quiet: QUIET_OPTION,
     },
   },
-  subcommands: { train: benchTrainCommand },
+  subcommands: { train: benchTrainCommand, quantize: benchQuantizeCommand },
   async run(o, _p, io) {
     const backend = await useTfBackend(o.backend as string);
     const spec = getModelSpec('ds-cnn-s');
