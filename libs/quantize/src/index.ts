@@ -30,6 +30,16 @@ export type { CalibrationRunOptions } from './calibrate/run-calibration.ts';
 export { CALIBRATORS, getCalibrator } from './registry.ts';
 export type { Calibrator, TensorObserver } from './calibrate/calibrator.ts';
 
+// Quantization-aware fine-tuning in tfjs through the fake-quant of the static QDQ graph it exports to.
+export { DEFAULT_QAT_CONFIG, resolveQatConfig } from './qat/qat-config.ts';
+export type { QatConfig, QatConfigInput } from './qat/qat-config.ts';
+export { quantizationAwareFineTune } from './qat/quantization-aware-fine-tune.ts';
+export type { QatData, QatEpochRecord, QatOptions, QatResult } from './qat/quantization-aware-fine-tune.ts';
+export { buildFakeQuantModel } from './qat/fake-quant-model.ts';
+export type { FakeQuantModel, QuantizedKernel } from './qat/fake-quant-model.ts';
+export { fakeQuantize } from './qat/fake-quantize.ts';
+export { fakeQuantizeKernel } from './qat/fake-quantize-kernel.ts';
+
 // Per-layer quantization debugging and accuracy-aware fallback.
 export { ErrorAccumulator, errorStats, SNR_LIMIT_DB } from './debug/error-stats.ts';
 export type { ErrorStats } from './debug/error-stats.ts';
