@@ -9,13 +9,18 @@ const TEXT = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads fields of one message in order: `while (!r.done()) { const { field, wireType } = r.tag(); ... }`. */
 export class ProtobufReader {
+  private readonly bytes: Uint8Array;
   private pos: number;
 
   constructor(
-    private readonly bytes: Uint8Array,
+    bytes: Uint8Array,
     start = 0,
     private readonly end = bytes.length,
   ) {
+    // A Node Buffer (what readFile returns) is a Uint8Array whose slice() is a view, not a copy;
+    // re-viewing it as a plain Uint8Array (no copy) gives every sub-view standard TypedArray
+    // semantics, so tensor data never aliases or spans the caller's whole file buffer.
+    this.bytes = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
   }
 
@@ -84,6 +89,18 @@ export class ProtobufReader {
     const inner = this.message();
     const out: number[] = [];
     while (!inner.done()) out.push(inner.int());
+    return out;
+  }
+
+  /**
+   * A repeated int64 field's values as bigints, packed or not: int64_data may hold values past
+   * 2^53 (INT64_MAX as a Slice end is common), which `ints` would have to reject.
+   */
+  bigints(wireType: number): bigint[] {
+    if (wireType === WIRE_TYPE.varint) return [BigInt.asIntN(64, this.varintBig())];
+    const inner = this.message();
+    const out: bigint[] = [];
+    while (!inner.done()) out.push(BigInt.asIntN(64, inner.varintBig()));
     return out;
   }
 
