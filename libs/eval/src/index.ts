@@ -19,8 +19,6 @@ export { parseOnnxProfile, profileOnnxModel } from './runtime/onnx-profile.ts';
 export type { NodeTime, OnnxProfile, OpTypeTime, ProfileOptions } from './runtime/onnx-profile.ts';
 export { optimizedOnnxGraph, qualifiedOpType } from './runtime/optimized-onnx-graph.ts';
 export type { OpTypeCount, OptimizedGraph } from './runtime/optimized-onnx-graph.ts';
-export { readOnnxNodes } from './runtime/read-onnx-nodes.ts';
-export type { OnnxNodeSummary } from './runtime/read-onnx-nodes.ts';
 export type { VariantSpec } from './variants/variant-spec.ts';
 export type { BaselineAgreement, VariantReport } from './variants/variant-report.ts';
 export { DEFAULT_BASELINE_ID } from './variants/baseline.ts';

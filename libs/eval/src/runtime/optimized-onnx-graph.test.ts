@@ -1,4 +1,4 @@
-// The graph onnxruntime runs after optimization: node lists read off the wire, and which QDQ patterns fused.
+// The graph onnxruntime runs after optimization (decoded by @whittle/quantize), and which QDQ patterns fused.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeOnnxModel } from '@whittle/quantize';
 import { tinyConvInt8Model, tinyConvModel } from '../testing/tiny-conv-model.ts';
 import { optimizedOnnxGraph, qualifiedOpType } from './optimized-onnx-graph.ts';
-import { readOnnxNodes } from './read-onnx-nodes.ts';
 
 let dir = '';
 let fp32Path = '';
@@ -20,18 +19,6 @@ beforeAll(async () => {
   await writeFile(int8Path, encodeOnnxModel(await tinyConvInt8Model()));
 });
 afterAll(async () => rm(dir, { recursive: true, force: true }));
-
-describe('readOnnxNodes', () => {
-  it('reads back exactly the nodes encodeOnnxModel wrote, in order', () => {
-    const model = tinyConvModel();
-    expect(readOnnxNodes(encodeOnnxModel(model))).toEqual(model.graph.nodes.map((n) => ({ name: n.name, opType: n.opType, domain: n.domain })));
-  });
-
-  it('rejects bytes that are not a model', () => {
-    expect(() => readOnnxNodes(new Uint8Array([0x3a, 0x05, 0x0a]), 'x.onnx')).toThrow(/x\.onnx.*field 7 runs 4 bytes past the end/);
-    expect(() => readOnnxNodes(new Uint8Array([0x08, 0x07]), 'y.onnx')).toThrow(/y\.onnx.*no graph/);
-  });
-});
 
 describe('optimizedOnnxGraph', () => {
   it("keeps the graph as written at 'disabled'", async () => {

@@ -1,10 +1,10 @@
-// The graph onnxruntime actually executes: the model after its graph optimizations (QDQ fusion, layout changes).
+// The graph onnxruntime actually runs after its optimizations (saved by the session, decoded by @whittle/quantize) and its op types.
 
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeOnnxModel, type OnnxNode } from '@whittle/quantize';
 import { openOnnxSession, type GraphOptimizationLevel } from './onnx-session.ts';
-import { readOnnxNodes, type OnnxNodeSummary } from './read-onnx-nodes.ts';
 
 /** How many nodes of one (domain, op type) the optimized graph holds. */
 export interface OpTypeCount {
@@ -15,7 +15,7 @@ export interface OpTypeCount {
 
 export interface OptimizedGraph {
   readonly optimization: GraphOptimizationLevel;
-  readonly nodes: readonly OnnxNodeSummary[];
+  readonly nodes: readonly Pick<OnnxNode, 'name' | 'opType' | 'domain'>[];
   /** Most frequent first, ties by name. */
   readonly opTypes: readonly OpTypeCount[];
 }
@@ -39,7 +39,7 @@ export async function optimizedOnnxGraph(path: string, options: { threads: numbe
     const file = join(dir, 'optimized.onnx');
     const session = await openOnnxSession(path, options.threads, { optimization, optimizedModelFilePath: file });
     await session.release();
-    const nodes = readOnnxNodes(await readFile(file), `optimized graph of ${path}`);
+    const nodes = decodeOnnxModel(await readFile(file), `optimized graph of ${path}`).graph.nodes.map((n) => ({ name: n.name, opType: n.opType, domain: n.domain }));
     const counts = new Map<string, number>();
     for (const n of nodes) counts.set(qualifiedOpType(n), (counts.get(qualifiedOpType(n)) ?? 0) + 1);
     const opTypes = [...counts].map(([opType, count]) => ({ opType, count })).sort((a, b) => b.count - a.count || a.opType.localeCompare(b.opType));
