@@ -1,8 +1,10 @@
 // Flags several commands share, declared once.
 
-import { DEFAULT_AUGMENT_CONFIG, NO_AUGMENT_CONFIG } from '@whittle/datasets';
+import { ConfigError, DEFAULT_AUGMENT_CONFIG, NO_AUGMENT_CONFIG } from '@whittle/datasets';
 import { DEFAULT_DISTILLATION_LOSS, resolveTrainingLoss } from '@whittle/distill';
+import { DEFAULT_CALIBRATION_CONFIGS, DEFAULT_QAT_CONFIG, resolveQatConfig, resolveStaticQuantizeConfig, type CalibrationMethod } from '@whittle/quantize';
 import type { KeywordSpotterConfig } from '../pipeline/keyword-spotter-config.ts';
+import { checkQuantizeSettings, DEFAULT_QUANTIZE_SETTINGS, type QuantizeSettings } from '../pipeline/quantize-settings.ts';
 import { teacherChoiceFrom } from '../pipeline/teacher-choice.ts';
 import { BACKEND_CHOICES } from '../runtime/tf-backend.ts';
 
@@ -66,4 +68,56 @@ export function withDistillFlags(
   const loss = resolveTrainingLoss({ kind: 'distillation', alpha: o.alpha ?? base.alpha, temperature: o.temperature ?? base.temperature });
   const augment = o.augment === undefined ? config.augment : o.augment === 'none' ? NO_AUGMENT_CONFIG : DEFAULT_AUGMENT_CONFIG;
   return { ...config, augment, distill: { teacher, loss } };
+}
+
+export const QUANTIZE_OPTIONS = {
+  'max-drop': {
+    kind: 'string',
+    description: `validation-accuracy points the published int8 may lose; beyond it the most damaging layers stay float, one at a time ("none": only report the drop; default ${DEFAULT_QUANTIZE_SETTINGS.maxDrop})`,
+  },
+  calibration: { kind: 'string', description: `activation-range calibration of the published int8 (default ${DEFAULT_QUANTIZE_SETTINGS.int8.calibration.method})`, choices: ['minmax', 'percentile', 'entropy'] },
+  percentile: { kind: 'number', description: `kept share of values for --calibration percentile, in percent (default ${DEFAULT_CALIBRATION_CONFIGS.percentile.percentile})` },
+  'calibration-samples': { kind: 'number', description: `training clips to calibrate on (default ${DEFAULT_QUANTIZE_SETTINGS.int8.calibration.samples})`, integer: true },
+  weights: { kind: 'string', description: `int8 weight scales: one per output channel or one per tensor (default ${DEFAULT_QUANTIZE_SETTINGS.int8.weights.granularity})`, choices: ['per-channel', 'per-tensor'] },
+  activations: { kind: 'string', description: `int8 activation type (default ${DEFAULT_QUANTIZE_SETTINGS.int8.activations.type})`, choices: ['int8', 'uint8'] },
+  'symmetric-activations': { kind: 'boolean', description: 'zero-centred activation ranges (default asymmetric: all 256 levels on [min, max])' },
+  'qat-epochs': { kind: 'number', description: `epochs of quantization-aware fine-tuning for the int8-qat variant; 0 skips it (default ${DEFAULT_QUANTIZE_SETTINGS.qat?.epochs ?? 0})`, integer: true },
+} as const;
+
+/** Quantize settings with --max-drop, --calibration, --percentile, --calibration-samples, --weights, --activations, --symmetric-activations and --qat-epochs applied. */
+export function withQuantizeFlags(
+  settings: QuantizeSettings,
+  o: {
+    'max-drop'?: string | undefined;
+    calibration?: string | undefined;
+    percentile?: number | undefined;
+    'calibration-samples'?: number | undefined;
+    weights?: string | undefined;
+    activations?: string | undefined;
+    'symmetric-activations'?: boolean | undefined;
+    'qat-epochs'?: number | undefined;
+  },
+): QuantizeSettings {
+  const current = settings.int8.calibration;
+  const method = (o.calibration ?? current.method) as CalibrationMethod;
+  const calibration = {
+    ...(method === current.method ? current : DEFAULT_CALIBRATION_CONFIGS[method]),
+    samples: o['calibration-samples'] ?? current.samples,
+    ...(o.percentile === undefined ? {} : { percentile: o.percentile }),
+  };
+  if (o.percentile !== undefined && method !== 'percentile') throw new ConfigError(`Flag '--percentile' needs '--calibration percentile'; got --calibration ${method}`);
+  const int8 = resolveStaticQuantizeConfig({
+    weights: { ...settings.int8.weights, ...(o.weights === undefined ? {} : { granularity: o.weights as 'per-channel' | 'per-tensor' }) },
+    activations: { ...settings.int8.activations, ...(o.activations === undefined ? {} : { type: o.activations as 'int8' | 'uint8' }), ...(o['symmetric-activations'] === true ? { symmetric: true } : {}) },
+    calibration,
+  });
+  let maxDrop = settings.maxDrop;
+  if (o['max-drop'] !== undefined) {
+    maxDrop = o['max-drop'] === 'none' ? null : Number(o['max-drop']);
+    if (maxDrop !== null && !(Number.isFinite(maxDrop) && maxDrop >= 0)) throw new ConfigError(`Flag '--max-drop' must be a number of accuracy points >= 0 or "none"; got '${o['max-drop']}'`);
+  }
+  const epochs = o['qat-epochs'];
+  if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 0)) throw new ConfigError(`Flag '--qat-epochs' must be an integer >= 0; got ${epochs}`);
+  const qat = epochs === undefined ? settings.qat : epochs === 0 ? null : resolveQatConfig({ ...(settings.qat ?? DEFAULT_QAT_CONFIG), epochs, quantize: int8 });
+  return checkQuantizeSettings({ ...settings, int8, maxDrop, qat });
 }

@@ -52,24 +52,34 @@ describe('whittle keyword-spotter --preset tiny', () => {
   }, 900_000);
 
   it('reports progress for every long stage and names the backend', () => {
-    expect([...reporter.stages]).toEqual(expect.arrayContaining(['synth speech', 'features training', 'train epoch N', 'calibrate']));
+    expect([...reporter.stages]).toEqual(expect.arrayContaining(['synth speech', 'features training', 'train epoch N', 'calibrate minmax', 'per-layer report']));
     expect(reporter.lines.some((l) => l.startsWith('tfjs backend: wasm'))).toBe(true);
   });
 
-  it('writes fp32 and int8 ONNX files that pass onnx.checker full_check', async () => {
-    for (const file of ['model.onnx', 'model_int8.onnx']) {
-      const path = join(work, 'run', 'onnx', file);
-      execFileSync('/usr/bin/python3', ['-c', 'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)', path], { stdio: 'pipe' });
-    }
+  it('writes every mode as an ONNX file that passes onnx.checker full_check', async () => {
     const record = JSON.parse(await readFile(join(work, 'run', 'onnx', 'onnx.json'), 'utf8'));
+    const ids = record.variants.map((v: { id: string }) => v.id);
+    expect(ids).toEqual(['fp32', 'int8', 'fp16', 'dynamic-int8', 'int8-qat', 'int8-per-tensor', 'int8-symmetric', 'int8-uint8', 'int8-percentile', 'int8-entropy']);
+    const paths = record.variants.map((v: { file: string }) => join(work, 'run', 'onnx', v.file));
+    execFileSync('/usr/bin/python3', ['-c', 'import onnx,sys\nfor p in sys.argv[1:]: onnx.checker.check_model(onnx.load(p), full_check=True)', ...paths], { stdio: 'pipe' });
     expect(record.parity.maxAbsLogitDiff).toBeLessThanOrEqual(1e-4);
     expect(record.parity.topOneAgreement).toBe(1);
-    expect(record.bytes.int8 / record.bytes.fp32).toBeLessThanOrEqual(0.35);
+    const bytes = (id: string) => record.variants.find((v: { id: string }) => v.id === id).bytes;
+    expect(bytes('int8') / bytes('fp32')).toBeLessThanOrEqual(0.35);
+    expect(bytes('fp16') / bytes('fp32')).toBeLessThanOrEqual(0.55);
+    // The accuracy bound: the published int8 is within it, or says it is not.
+    expect(record.int8.withinBound).toBe(record.int8.maxDrop === null || record.int8.drop <= record.int8.maxDrop);
+    expect(record.int8.steps.length).toBeGreaterThanOrEqual(1);
+    const layers = JSON.parse(await readFile(join(work, 'run', 'onnx', record.layerReport), 'utf8'));
+    expect(layers.layers.length).toBeGreaterThan(5);
+    for (let i = 1; i < layers.layers.length; i++) expect(layers.layers[i].isolated.snrDb).toBeGreaterThanOrEqual(layers.layers[i - 1].isolated.snrDb);
   });
 
-  it('compares the three variants in report.json and report.md', async () => {
+  it('compares every variant in report.json and report.md', async () => {
     const report = JSON.parse(await readFile(join(work, 'run', 'report', 'report.json'), 'utf8'));
-    expect(report.variants.map((v: { id: string }) => v.id).sort()).toEqual(['fp32', 'int8', 'tfjs-fp32']);
+    expect(report.variants.map((v: { id: string }) => v.id).sort()).toEqual(
+      ['dynamic-int8', 'fp16', 'fp32', 'int8', 'int8-entropy', 'int8-per-tensor', 'int8-percentile', 'int8-qat', 'int8-symmetric', 'int8-uint8', 'tfjs-fp32'],
+    );
     for (const v of report.variants) {
       expect(v.metrics.accuracy).toBeGreaterThanOrEqual(0);
       expect(v.metrics.accuracy).toBeLessThanOrEqual(1);
@@ -79,7 +89,7 @@ describe('whittle keyword-spotter --preset tiny', () => {
     const fp32 = report.variants.find((v: { id: string }) => v.id === 'fp32');
     expect(fp32.latency.p50).toBeGreaterThan(0);
     const md = await readFile(join(work, 'run', 'report', 'report.md'), 'utf8');
-    expect(md).toContain('int8');
+    for (const title of ['Quantization modes', 'Accuracy-aware int8', 'Per-layer int8 error']) expect(md).toContain(title);
     expect(md).toContain((fp32.metrics.accuracy * 100).toFixed(2));
   });
 
@@ -88,7 +98,7 @@ describe('whittle keyword-spotter --preset tiny', () => {
     expect(name).toBe('keyword-spotter-tiny');
     const dir = join(models, name as string, '0.1.0');
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
-    for (const file of ['onnx/model.onnx', 'onnx/model_int8.onnx', 'config.json', 'preprocessor_config.json', 'README.md']) {
+    for (const file of ['onnx/model.onnx', 'onnx/model_fp16.onnx', 'onnx/model_int8.onnx', 'onnx/model_quantized.onnx', 'config.json', 'preprocessor_config.json', 'README.md', 'layer-report.json']) {
       expect(manifest.files[file].sha256, file).toBe(await sha256(join(dir, file)));
     }
     expect(manifest.training.backend.name).toBe('wasm');
@@ -110,7 +120,7 @@ describe('whittle keyword-spotter --preset tiny', () => {
     const out = await run(['eval', '--model', join(models, 'keyword-spotter-tiny', '0.1.0'), '--data', join(work, 'data'), '--json', '--latency-runs', '5', '--cache', join(work, 'features')], capture());
     const result = JSON.parse(out);
     expect(result.clips).toBeGreaterThan(0);
-    expect(Object.keys(result.variants).sort()).toEqual(['fp32', 'int8']);
+    expect(Object.keys(result.variants).sort()).toEqual(['fp16', 'fp32', 'int8', 'q8']);
     const report = JSON.parse(await readFile(join(work, 'run', 'report', 'report.json'), 'utf8'));
     // Same clips as the report's test split (the model's training seed picks the same unknown/silence clips)...
     const train = JSON.parse(await readFile(join(work, 'run', 'train', 'train.json'), 'utf8'));
@@ -119,7 +129,7 @@ describe('whittle keyword-spotter --preset tiny', () => {
     expect(result.variants.fp32.accuracy).toBeCloseTo(report.variants.find((v: { id: string }) => v.id === 'fp32').metrics.accuracy, 10);
   });
 
-  it.each(['fp32', 'int8'] as const)('loads in transformers.js audio-classification (%s) with the scores onnxruntime gives on our features', async (dtype) => {
+  it.each(['fp32', 'fp16', 'int8', 'q8'] as const)('loads in transformers.js audio-classification (%s) with the scores onnxruntime gives on our features', async (dtype) => {
     const dir = join(models, 'keyword-spotter-tiny', '0.1.0');
     const pre = JSON.parse(await readFile(join(dir, 'preprocessor_config.json'), 'utf8'));
     const clip = (await readSpeechCommands(join(work, 'data'), { seed: 42 })).entries.find((e) => e.split === 'testing' && e.offset === undefined)!;
@@ -132,7 +142,7 @@ describe('whittle keyword-spotter --preset tiny', () => {
 
     const frontEnd = resolveFrontEndConfig({ numMelBins: pre.num_mel_bins, frames: pre.max_length });
     const features = normalizeFeatures(Float32Array.from(await new FbankExtractor(frontEnd).extract(audio)), { mean: pre.mean, std: pre.std });
-    const session = await ort.InferenceSession.create(join(dir, 'onnx', dtype === 'fp32' ? 'model.onnx' : 'model_int8.onnx'));
+    const session = await ort.InferenceSession.create(join(dir, 'onnx', ({ fp32: 'model.onnx', fp16: 'model_fp16.onnx', int8: 'model_int8.onnx', q8: 'model_quantized.onnx' } as const)[dtype]));
     const logits = (await session.run({ input_values: new ort.Tensor('float32', features, [1, frontEnd.frames, frontEnd.numMelBins]) }))['logits']!.data as Float32Array;
     await session.release();
     const max = Math.max(...logits);

@@ -10,12 +10,12 @@ import { runQuantizeStage } from '../pipeline/quantize-stage.ts';
 import { runReportStage } from '../pipeline/report-stage.ts';
 import { runTrainStage } from '../pipeline/train-stage.ts';
 import { resolveTrainConfig } from '@whittle/distill';
-import { BACKEND_OPTION, DEFAULT_WORK_DIR, PRESET_OPTION, QUIET_OPTION, RESUME_OPTION, SEED_OPTION, seedFrom, TEACHER_OPTIONS, withDistillFlags } from './common-options.ts';
+import { BACKEND_OPTION, DEFAULT_WORK_DIR, PRESET_OPTION, QUIET_OPTION, RESUME_OPTION, SEED_OPTION, seedFrom, TEACHER_OPTIONS, QUANTIZE_OPTIONS, withDistillFlags, withQuantizeFlags } from './common-options.ts';
 
 export const keywordSpotterCommand = defineCommand({
   spec: {
     name: 'keyword-spotter',
-    summary: 'Run the whole keyword-spotter job: data, training, ONNX, int8, report, publish',
+    summary: 'Run the whole keyword-spotter job: data, training, ONNX, fp16/int8 modes, report, publish',
     usage: 'whittle keyword-spotter [--work <dir>] [--data <dir>] [--preset default|tiny] [--models models]',
     options: {
       work: { kind: 'string', description: 'working directory for data, features and the run', default: DEFAULT_WORK_DIR },
@@ -26,6 +26,7 @@ export const keywordSpotterCommand = defineCommand({
       models: { kind: 'string', description: 'root of published models; "none" skips publishing', default: 'models' },
       version: { kind: 'string', description: 'version to publish as; default: unchanged latest, else next patch' },
       ...TEACHER_OPTIONS,
+      ...QUANTIZE_OPTIONS,
       resume: RESUME_OPTION,
       quiet: QUIET_OPTION,
     },
@@ -35,7 +36,7 @@ export const keywordSpotterCommand = defineCommand({
     const started = performance.now();
     const preset = keywordSpotterPreset(o.preset ?? 'default');
     const seed = seedFrom(o.seed);
-    const config: KeywordSpotterConfig = withDistillFlags(
+    const distilled: KeywordSpotterConfig = withDistillFlags(
       {
         ...preset,
         ...(o.data === undefined ? {} : { data: { kind: 'folder', dir: o.data } }),
@@ -43,6 +44,7 @@ export const keywordSpotterCommand = defineCommand({
       },
       o,
     );
+    const config: KeywordSpotterConfig = { ...distilled, quantize: withQuantizeFlags(distilled.quantize, o) };
     const work = o.work as string;
     const dataDir = o.data ?? join(work, 'data');
     const runDir = join(work, 'run');

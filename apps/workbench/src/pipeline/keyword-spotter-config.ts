@@ -2,7 +2,8 @@
 
 import { ConfigError, resolveAugmentConfig, resolveFrontEndConfig, type AugmentConfig, type FrontEndConfig, type SynthConfig } from '@whittle/datasets';
 import { DEFAULT_DISTILLATION_LOSS, resolveTrainConfig, type TrainConfig, type TrainingLoss } from '@whittle/distill';
-import { DEFAULT_STATIC_QUANTIZE_CONFIG, type StaticQuantizeConfig } from '@whittle/quantize';
+import { resolveQatConfig, resolveStaticQuantizeConfig } from '@whittle/quantize';
+import { DEFAULT_QUANTIZE_SETTINGS, type QuantizeSettings } from './quantize-settings.ts';
 
 /** Where the speech comes from: generated on this machine, or a Speech Commands folder on disk. */
 export type SpeechDataSource =
@@ -34,7 +35,8 @@ export interface KeywordSpotterConfig {
   /** The student's training: from scratch with this config, and distilled with the same config and `distill.loss`. */
   readonly train: TrainConfig;
   readonly distill: DistillSettings;
-  readonly quantize: StaticQuantizeConfig;
+  /** The published int8 recipe and its accuracy bound, fp16, dynamic int8, QAT and the static recipes compared. */
+  readonly quantize: QuantizeSettings;
   readonly eval: { readonly latencyRuns: number; readonly latencyWarmup: number };
   readonly publish: { readonly name: string };
 }
@@ -52,7 +54,7 @@ export const DEFAULT_KEYWORD_SPOTTER_CONFIG: KeywordSpotterConfig = Object.freez
   train: resolveTrainConfig({ epochs: 12, workers: 2 }),
   // DS-CNN-M costs ≈5x DS-CNN-S per sample (≈80 vs ≈400 samples/s on 2 workers): 6 epochs keep the job near 20 minutes.
   distill: { teacher: { kind: 'zoo', model: 'ds-cnn-m', epochs: 6 }, loss: DEFAULT_DISTILLATION_LOSS },
-  quantize: DEFAULT_STATIC_QUANTIZE_CONFIG,
+  quantize: DEFAULT_QUANTIZE_SETTINGS,
   eval: { latencyRuns: 300, latencyWarmup: 30 },
   publish: { name: 'keyword-spotter' },
 });
@@ -65,7 +67,12 @@ export const TINY_KEYWORD_SPOTTER_CONFIG: KeywordSpotterConfig = Object.freeze<K
   augment: resolveAugmentConfig({ copies: 1 }),
   train: resolveTrainConfig({ epochs: 2, batchSize: 32, workers: 1 }),
   distill: { teacher: { kind: 'zoo', model: 'ds-cnn-m', epochs: 2 }, loss: DEFAULT_DISTILLATION_LOSS },
-  quantize: { ...DEFAULT_STATIC_QUANTIZE_CONFIG, calibration: { ...DEFAULT_STATIC_QUANTIZE_CONFIG.calibration, samples: 64 } },
+  quantize: {
+    ...DEFAULT_QUANTIZE_SETTINGS,
+    int8: resolveStaticQuantizeConfig({ calibration: { method: 'minmax', samples: 64 } }),
+    debugSamples: 32,
+    qat: resolveQatConfig({ epochs: 1 }),
+  },
   eval: { latencyRuns: 20, latencyWarmup: 5 },
   // A smoke-test model must never be mistaken for the product: it publishes under its own name.
   publish: { name: 'keyword-spotter-tiny' },

@@ -11,6 +11,17 @@ export function variantHeadline(report: ComparisonReport): Record<string, { accu
   );
 }
 
+/** transformers.js picks the file by dtype: model{_fp16,_int8,_quantized}.onnx. */
+const TRANSFORMERS_DTYPE: Readonly<Record<string, string>> = { 'model.onnx': 'fp32', 'model_fp16.onnx': 'fp16', 'model_int8.onnx': 'int8', 'model_quantized.onnx': 'q8' };
+
+/** What the accuracy bound did to the int8 file. */
+function int8Line(onnxRecord: OnnxRecord): string {
+  const { int8 } = onnxRecord;
+  const bound = int8.maxDrop === null ? 'no accuracy bound was set' : `the bound was ${int8.maxDrop} points`;
+  const kept = int8.keptFloat.length === 0 ? 'every layer is int8' : `${int8.keptFloat.join(', ')} stayed float`;
+  return `int8 on the validation split: ${(int8.accuracy * 100).toFixed(2)}% against fp32's ${(int8.baselineAccuracy * 100).toFixed(2)}% (drop ${int8.drop.toFixed(2)} points; ${bound}; ${kept}).`;
+}
+
 export function renderModelCard(input: { version: string; record: TrainRecord; onnxRecord: OnnxRecord; report: ComparisonReport }): string {
   const { version, record, onnxRecord, report } = input;
   const name = record.config.publish.name;
@@ -29,8 +40,11 @@ trained with TensorFlow.js on the ${record.backend.name} backend and exported to
 
 | file | what |
 | --- | --- |
-| onnx/model.onnx | fp32 |
-| onnx/model_int8.onnx | static int8 (QDQ, per-channel symmetric int8 weights, int8 activations, MinMax calibration on ${onnxRecord.calibration.samples} training clips) |
+${onnxRecord.variants
+  .filter((v) => v.published)
+  .map((v) => `| onnx/${v.file} | ${v.id}: ${v.description} (transformers.js dtype '${TRANSFORMERS_DTYPE[v.file] ?? v.id}') |`)
+  .join('\n')}
+| layer-report.json | per-layer int8 error (SNR, cosine, MSE, weight ranges and scales), most damaging layer first |
 | config.json | labels (id2label / label2id) |
 | preprocessor_config.json | the audio front end (transformers.js ASTFeatureExtractor: ${record.config.frontEnd.numMelBins} mel bins, ${record.config.frontEnd.frames} frames) |
 | manifest.json | sha256 of every file, metrics, data, training config, backend, git commit, date |
@@ -42,7 +56,7 @@ trained with TensorFlow.js on the ${record.backend.name} backend and exported to
 import { env, pipeline } from '@huggingface/transformers';
 env.allowRemoteModels = false;
 env.localModelPath = '/path/to/models/';
-const classify = await pipeline('audio-classification', '${name}/${version}', { dtype: 'int8' }); // or 'fp32'
+const classify = await pipeline('audio-classification', '${name}/${version}', { dtype: 'int8' }); // or 'fp32', 'fp16', 'q8'
 const scores = await classify(audio16kHzFloat32); // [{ label, score }, ...]
 \`\`\`
 
@@ -55,6 +69,8 @@ With onnxruntime directly, feed \`input_values\` float32 [batch, ${record.config
 | variant | accuracy | bytes | p50 ms (batch 1, 1 thread) | p95 ms |
 | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
+
+${int8Line(onnxRecord)}
 
 ONNX fp32 vs tfjs parity on the test split: max |Δlogit| ${onnxRecord.parity.maxAbsLogitDiff.toExponential(2)}, top-1 agreement ${(onnxRecord.parity.topOneAgreement * 100).toFixed(2)}%.
 

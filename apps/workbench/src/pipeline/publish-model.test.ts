@@ -15,8 +15,7 @@ async function fixture(fp32: string, int8: string): Promise<{ root: string; cont
     root: join(dir, 'models'),
     content: {
       name: 'kws',
-      fp32Path: join(dir, 'a.onnx'),
-      int8Path: join(dir, 'b.onnx'),
+      onnxFiles: { 'onnx/model.onnx': join(dir, 'a.onnx'), 'onnx/model_int8.onnx': join(dir, 'b.onnx') },
       config: { id2label: { 0: 'yes' } },
       preprocessorConfig: { feature_extractor_type: 'ASTFeatureExtractor' },
       manifest: { metrics: { fp32: { accuracy: 0.5 } } },
@@ -41,7 +40,7 @@ describe('publishModel', () => {
     const { root, content } = await fixture('fp32', 'int8');
     await publishModel(root, content, { reporter: SILENT_REPORTER });
     expect(await publishModel(root, content, { reporter: SILENT_REPORTER })).toMatchObject({ kind: 'unchanged', version: '0.1.0' });
-    await writeFile(content.int8Path, 'int8-v2');
+    await writeFile(content.onnxFiles['onnx/model_int8.onnx'] as string, 'int8-v2');
     expect(await publishModel(root, content, { reporter: SILENT_REPORTER })).toMatchObject({ kind: 'published', version: '0.1.1' });
     expect((await readdir(join(root, 'kws'))).sort()).toEqual(['0.1.0', '0.1.1']);
     expect(await readFile(join(root, 'kws/0.1.0/onnx/model_int8.onnx'), 'utf8')).toBe('int8');
@@ -50,7 +49,7 @@ describe('publishModel', () => {
   it('refuses to overwrite an explicit existing version with different files', async () => {
     const { root, content } = await fixture('fp32', 'int8');
     await publishModel(root, content, { version: '1.0.0', reporter: SILENT_REPORTER });
-    await writeFile(content.fp32Path, 'other');
+    await writeFile(content.onnxFiles['onnx/model.onnx'] as string, 'other');
     await expect(publishModel(root, content, { version: '1.0.0', reporter: SILENT_REPORTER })).rejects.toThrow(/1\.0\.0 already exists with different model files/);
     await expect(publishModel(root, content, { version: 'v2', reporter: SILENT_REPORTER })).rejects.toThrow("Flag '--version' must look like 1.2.3; got 'v2'");
   });

@@ -8,8 +8,8 @@ import { ConfigError, WhittleError, writeDirAtomic, type Reporter } from '@whitt
 /** Everything a published model directory holds besides its ONNX files. */
 export interface PublishContent {
   readonly name: string;
-  readonly fp32Path: string;
-  readonly int8Path: string;
+  /** Published path (e.g. 'onnx/model_int8.onnx') -> file to copy; a rerun whose files all hash the same is "unchanged". */
+  readonly onnxFiles: Readonly<Record<string, string>>;
   readonly config: Record<string, unknown>;
   readonly preprocessorConfig: Record<string, unknown>;
   /** manifest.json fields besides `files`, `name`, `version` (metrics, data, training, provenance). */
@@ -65,12 +65,12 @@ export async function hashTree(dir: string): Promise<Record<string, string>> {
  */
 export async function publishModel(root: string, content: PublishContent, options: { version?: string; reporter: Reporter }): Promise<PublishOutcome> {
   const versions = await publishedVersions(root, content.name);
-  const fp32Hash = await sha256File(content.fp32Path);
-  const int8Hash = await sha256File(content.int8Path);
+  const onnx = Object.entries(content.onnxFiles);
+  const hashes = await Promise.all(onnx.map(([, from]) => sha256File(from)));
   const sameModels = async (version: string) => {
     const dir = join(root, content.name, version);
-    const [a, b] = await Promise.all([sha256File(join(dir, 'onnx/model.onnx')).catch(() => ''), sha256File(join(dir, 'onnx/model_int8.onnx')).catch(() => '')]);
-    return a === fp32Hash && b === int8Hash;
+    const published = await Promise.all(onnx.map(([to]) => sha256File(join(dir, to)).catch(() => '')));
+    return published.every((h, i) => h === hashes[i]);
   };
 
   let version = options.version;
@@ -93,8 +93,7 @@ export async function publishModel(root: string, content: PublishContent, option
   const finalVersion = version;
   await writeDirAtomic(target, async (tmp) => {
     await mkdir(join(tmp, 'onnx'), { recursive: true });
-    await copyFile(content.fp32Path, join(tmp, 'onnx/model.onnx'));
-    await copyFile(content.int8Path, join(tmp, 'onnx/model_int8.onnx'));
+    for (const [to, from] of onnx) await copyFile(from, join(tmp, to));
     await writeFile(join(tmp, 'config.json'), `${JSON.stringify(content.config, null, 2)}\n`);
     await writeFile(join(tmp, 'preprocessor_config.json'), `${JSON.stringify(content.preprocessorConfig, null, 2)}\n`);
     await writeFile(join(tmp, 'README.md'), content.modelCard(finalVersion));

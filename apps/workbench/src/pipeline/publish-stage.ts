@@ -1,6 +1,7 @@
 // Stage 5: assemble config.json, preprocessor_config.json, manifest and model card, then publish.
 
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { preprocessorConfigFor, type Reporter } from '@whittle/datasets';
 import type { ComparisonReport } from '@whittle/eval';
 import { publishModel, type PublishOutcome } from './publish-model.ts';
@@ -26,6 +27,7 @@ export async function runPublishStage(input: { runDir: string; modelsRoot: strin
     whittle: { architecture: record.model.name, params: record.model.params, macs: record.model.macs, input: [record.config.frontEnd.frames, record.config.frontEnd.numMelBins] },
   };
   const metrics = variantHeadline(report);
+  const published = onnxRecord.variants.filter((v) => v.published);
   const manifest = {
     producer: record.provenance.producer,
     producerVersion: record.provenance.producerVersion,
@@ -33,7 +35,7 @@ export async function runPublishStage(input: { runDir: string; modelsRoot: strin
     date: new Date().toISOString(),
     task: 'audio-classification',
     labels,
-    variants: { fp32: 'onnx/model.onnx', int8: 'onnx/model_int8.onnx' },
+    variants: Object.fromEntries(published.map((v) => [v.id, `onnx/${v.file}`])),
     metrics,
     onnx: onnxRecord,
     data: { ...record.dataset, source: record.config.data },
@@ -50,7 +52,13 @@ export async function runPublishStage(input: { runDir: string; modelsRoot: strin
       augment: record.config.augment,
       distillation: { student: record.student, teacher: record.config.distill.teacher, loss: record.config.distill.loss, roles: record.roles },
     },
-    quantization: record.config.quantize,
+    quantization: {
+      settings: onnxRecord.settings,
+      // The accuracy-aware int8: layers kept in float and the validation drop they leave.
+      int8: onnxRecord.int8,
+      variants: onnxRecord.variants,
+      qat: onnxRecord.qat,
+    },
     configHash: record.configHash,
     runtime: { node: record.provenance.node, packages: record.provenance.packages, cpu: record.provenance.cpu },
   };
@@ -58,13 +66,12 @@ export async function runPublishStage(input: { runDir: string; modelsRoot: strin
     input.modelsRoot,
     {
       name: record.config.publish.name,
-      fp32Path: layout.fp32,
-      int8Path: layout.int8,
+      onnxFiles: Object.fromEntries(published.map((v) => [`onnx/${v.file}`, join(layout.onnx, v.file)])),
       config,
       preprocessorConfig: preprocessorConfigFor(record.config.frontEnd, record.normalization),
       manifest,
       modelCard: (version) => renderModelCard({ version, record, onnxRecord, report }),
-      extraFiles: { 'report.md': layout.reportMd, 'report.json': layout.reportJson },
+      extraFiles: { 'report.md': layout.reportMd, 'report.json': layout.reportJson, 'layer-report.json': join(layout.onnx, onnxRecord.layerReport) },
     },
     input.version === undefined ? { reporter: input.reporter } : { version: input.version, reporter: input.reporter },
   );

@@ -1,11 +1,34 @@
-// Stage 3: export the trained tfjs model to ONNX fp32 (parity-checked) and quantize it to static int8.
+// Stage 3: export the trained tfjs model to ONNX fp32 (parity-checked), then build every quantized mode from it:
+// the published accuracy-aware static int8, fp16, dynamic int8, QAT int8 and the static recipes compared with them.
 
 import { readFile, writeFile } from 'node:fs/promises';
-import * as ort from 'onnxruntime-node';
+import { join } from 'node:path';
 import { SeededRandom, WhittleError, writeDirAtomic, type FeatureSet, type Reporter } from '@whittle/datasets';
 import { loadLayersModel } from '@whittle/distill';
-import { collectMinMax, DEFAULT_EXPORT_CONFIG, encodeOnnxModel, exportLayersModel, quantizeStatic } from '@whittle/quantize';
+import {
+  collectRanges,
+  convertToFloat16,
+  DEFAULT_EXPORT_CONFIG,
+  encodeOnnxModel,
+  exportLayersModel,
+  layerQuantizationReport,
+  quantizationAwareFineTune,
+  quantizeDynamic,
+  quantizeStatic,
+  quantizeWithinDrop,
+  type CalibrationConfig,
+  type CalibrationFeed,
+  type ExportConfig,
+  type FallbackStep,
+  type LayerReport,
+  type OnnxModel,
+  type QatEpochRecord,
+  type StaticQuantizeConfig,
+  type TensorRanges,
+} from '@whittle/quantize';
 import { useTfBackend } from '../runtime/tf-backend.ts';
+import { onnxAccuracy, onnxLogits } from './onnx-accuracy.ts';
+import { checkQuantizeSettings, comparisonConfig, type QuantizeSettings } from './quantize-settings.ts';
 import { runLayout } from './run-layout.ts';
 import { normalized, speechIndex, splitFeatures } from './speech-features.ts';
 import type { TrainRecord } from './train-stage.ts';
@@ -17,32 +40,46 @@ export interface ParityResult {
   readonly topOneAgreement: number;
 }
 
+/** One ONNX file of the run: what it is, where it is (relative to onnx/), its size and its validation accuracy. */
+export interface OnnxVariantRecord {
+  readonly id: string;
+  readonly file: string;
+  readonly mode: 'fp32' | 'float16' | 'static' | 'dynamic' | 'qat';
+  readonly description: string;
+  readonly bytes: number;
+  readonly validationAccuracy: number;
+  /** Copied into models/ by the publish stage. */
+  readonly published: boolean;
+}
+
+/** How the published int8 met (or missed) its accuracy bound. */
+export interface AccuracyAwareRecord {
+  readonly maxDrop: number | null;
+  readonly baselineAccuracy: number;
+  readonly accuracy: number;
+  /** Validation points lost against fp32. */
+  readonly drop: number;
+  readonly withinBound: boolean;
+  /** Layers (node names) left in float, most sensitive first. */
+  readonly keptFloat: readonly string[];
+  readonly steps: readonly FallbackStep[];
+}
+
 export interface OnnxRecord {
   readonly opset: number;
   readonly parity: ParityResult;
   readonly calibration: { readonly method: string; readonly samples: number; readonly split: 'training' };
   readonly bytes: { readonly fp32: number; readonly int8: number };
+  readonly settings: QuantizeSettings;
+  readonly variants: readonly OnnxVariantRecord[];
+  readonly int8: AccuracyAwareRecord;
+  /** File (relative to onnx/) with the per-layer report of the int8 recipe before any fallback. */
+  readonly layerReport: string;
+  readonly qat: { readonly history: readonly QatEpochRecord[]; readonly seconds: number } | null;
 }
 
 /** The tolerance the exporter promises: every test clip's logits within 1e-4 and the same top-1. */
 export const PARITY_TOLERANCE = 1e-4;
-
-async function onnxLogits(bytes: Uint8Array, set: FeatureSet, numClasses: number): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  const out = new Float32Array(set.count * numClasses);
-  const stride = set.frames * set.bins;
-  try {
-    for (let start = 0; start < set.count; start += 256) {
-      const n = Math.min(256, set.count - start);
-      const feeds = { [DEFAULT_EXPORT_CONFIG.inputName]: new ort.Tensor('float32', set.features.slice(start * stride, (start + n) * stride), [n, set.frames, set.bins]) };
-      const result = await session.run(feeds);
-      out.set(result[DEFAULT_EXPORT_CONFIG.outputName]?.data as Float32Array, start * numClasses);
-    }
-  } finally {
-    await session.release();
-  }
-  return out;
-}
 
 export function compareLogits(a: Float32Array, b: Float32Array, numClasses: number): ParityResult {
   let maxAbs = 0;
@@ -62,24 +99,57 @@ export function compareLogits(a: Float32Array, b: Float32Array, numClasses: numb
   return { clips, maxAbsLogitDiff: maxAbs, topOneAgreement: clips ? agree / clips : 1 };
 }
 
-export async function runQuantizeStage(input: { dataDir: string; runDir: string; reporter: Reporter; backend?: string }): Promise<OnnxRecord> {
+/** Batches of 32 rows of `set` as calibration feeds (a fresh iterable per call: calibrators each run once). */
+function feedsOf(set: FeatureSet, rows: readonly number[]): CalibrationFeed[] {
+  const stride = set.frames * set.bins;
+  const feeds: CalibrationFeed[] = [];
+  for (let start = 0; start < rows.length; start += 32) {
+    const chunk = rows.slice(start, start + 32);
+    const data = new Float32Array(chunk.length * stride);
+    chunk.forEach((row, i) => data.set(set.features.subarray(row * stride, (row + 1) * stride), i * stride));
+    feeds.push({ [DEFAULT_EXPORT_CONFIG.inputName]: { data, dims: [chunk.length, set.frames, set.bins] } });
+  }
+  return feeds;
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+
+/** Human words for a static recipe (report and model card). */
+export function describeStatic(config: StaticQuantizeConfig): string {
+  const c = config.calibration;
+  const method = c.method === 'percentile' ? `percentile ${c.percentile}` : c.method === 'entropy' ? `entropy (KL, ${c.bins} bins)` : 'min/max';
+  return `static QDQ: ${config.weights.granularity} symmetric int8 weights, ${config.activations.symmetric ? 'symmetric' : 'asymmetric'} ${config.activations.type} activations, ${method} calibration on ${c.samples} training clips`;
+}
+
+export interface QuantizeStageInput {
+  readonly dataDir: string;
+  readonly runDir: string;
+  readonly reporter: Reporter;
+  readonly backend?: string;
+  /** Overrides of the settings the run was configured with (CLI flags of `whittle quantize`). */
+  readonly settings?: (configured: QuantizeSettings) => QuantizeSettings;
+}
+
+export async function runQuantizeStage(input: QuantizeStageInput): Promise<OnnxRecord> {
   const { reporter } = input;
   const layout = runLayout(input.runDir);
   const record = JSON.parse(await readFile(layout.trainRecord, 'utf8')) as TrainRecord;
   const { config } = record;
+  const settings = checkQuantizeSettings(input.settings === undefined ? config.quantize : input.settings(config.quantize));
   await useTfBackend(input.backend);
-  const model = await loadLayersModel(layout.train);
-  const numClasses = record.labels.length;
-  const onnxModel = exportLayersModel(model, {
+  const exportConfig: ExportConfig = {
     ...DEFAULT_EXPORT_CONFIG,
     producerName: record.provenance.producer,
     producerVersion: record.provenance.producerVersion,
     // No git commit here (manifest.json has it): the ONNX bytes must depend only on the model, so
     // retraining identical weights at a later commit publishes as "unchanged", not as a new version.
     metadata: { whittle_model: record.model.name, whittle_config_hash: record.configHash },
-  });
+  };
+  const model = await loadLayersModel(layout.train);
+  const fp32 = exportLayersModel(model, exportConfig);
   model.dispose();
-  const fp32Bytes = encodeOnnxModel(onnxModel);
+  const fp32Bytes = encodeOnnxModel(fp32);
+  const numClasses = record.labels.length;
 
   // Parity on the test split against the logits tfjs produced at the end of training.
   const entries = await speechIndex(input.dataDir, { seed: config.train.seed });
@@ -95,36 +165,130 @@ export async function runQuantizeStage(input: { dataDir: string; runDir: string;
     });
   }
 
-  // Calibration: a seeded sample of training clips, as the static int8 recipe asks.
   const train = normalized(await splitFeatures(entries, 'training', config.frontEnd, opts), record.normalization);
-  const samples = Math.min(config.quantize.calibration.samples, train.count);
-  const rows = new SeededRandom(config.train.seed ^ 0xca1).shuffle(Array.from({ length: train.count }, (_, i) => i)).slice(0, samples);
-  const stride = train.frames * train.bins;
-  async function* feeds() {
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i] as number;
-      if (i % 32 === 31 || i === rows.length - 1) reporter.progress({ stage: 'calibrate', done: i + 1, total: rows.length });
-      yield { [DEFAULT_EXPORT_CONFIG.inputName]: { data: train.features.slice(row * stride, (row + 1) * stride), dims: [1, train.frames, train.bins] } };
+  const validation = normalized(await splitFeatures(entries, 'validation', config.frontEnd, opts), record.normalization);
+  const validationAccuracy = (m: OnnxModel): Promise<number> => onnxAccuracy(encodeOnnxModel(m), validation, numClasses);
+  const fp32Validation = await onnxAccuracy(fp32Bytes, validation, numClasses);
+
+  // Calibration: one seeded order of training clips; every recipe takes its first `samples`, so recipes
+  // that differ only in calibration method see the same clips.
+  const order = new SeededRandom(config.train.seed ^ 0xca1).shuffle(Array.from({ length: train.count }, (_, i) => i));
+  const rangesByCalibration = new Map<string, TensorRanges>();
+  const rangesFor = async (calibration: CalibrationConfig): Promise<TensorRanges> => {
+    const key = JSON.stringify(calibration);
+    const cached = rangesByCalibration.get(key);
+    if (cached !== undefined) return cached;
+    const rows = order.slice(0, Math.min(calibration.samples, train.count));
+    const feeds = feedsOf(train, rows);
+    async function* withProgress(): AsyncGenerator<CalibrationFeed> {
+      for (let i = 0; i < feeds.length; i++) {
+        reporter.progress({ stage: `calibrate ${calibration.method}`, done: Math.min((i + 1) * 32, rows.length), total: rows.length });
+        yield feeds[i] as CalibrationFeed;
+      }
+    }
+    const ranges = await collectRanges(fp32, withProgress(), calibration);
+    rangesByCalibration.set(key, ranges);
+    return ranges;
+  };
+
+  const variants: OnnxVariantRecord[] = [];
+  const files = new Map<string, Uint8Array>([['model.onnx', fp32Bytes]]);
+  const add = async (variant: Omit<OnnxVariantRecord, 'bytes' | 'validationAccuracy'>, m: OnnxModel, known?: number): Promise<void> => {
+    const bytes = encodeOnnxModel(m);
+    files.set(variant.file, bytes);
+    const accuracy = known ?? (await onnxAccuracy(bytes, validation, numClasses));
+    variants.push({ ...variant, bytes: bytes.byteLength, validationAccuracy: accuracy });
+    reporter.info(`${variant.id}: ${bytes.byteLength.toLocaleString('en-US')} bytes (${((100 * bytes.byteLength) / fp32Bytes.byteLength).toFixed(1)}% of fp32), validation ${pct(accuracy)}`);
+  };
+  variants.push({ id: 'fp32', file: 'model.onnx', mode: 'fp32', description: `ONNX fp32, opset ${exportConfig.opset}, batch norm folded`, bytes: fp32Bytes.byteLength, validationAccuracy: fp32Validation, published: true });
+
+  // The published int8: quantize, rank layers by how much each alone hurts the output, then keep the
+  // most damaging ones in float until the validation drop is within the bound.
+  const int8Ranges = await rangesFor(settings.int8.calibration);
+  const int8Plain = quantizeStatic(fp32, int8Ranges, settings.int8);
+  const debugRows = order.slice(0, Math.min(settings.debugSamples, train.count));
+  const layerReport: LayerReport = await layerQuantizationReport(fp32, int8Plain, feedsOf(train, debugRows), {
+    ranges: int8Ranges,
+    config: settings.int8,
+    onLayer: (_node, done, total) => reporter.progress({ stage: 'per-layer report', done, total }),
+  });
+  const worst = layerReport.layers[0];
+  if (worst !== undefined) reporter.info(`most damaging layer alone: ${worst.node} (${worst.opType}), output SNR ${worst.isolated.snrDb.toFixed(1)} dB`);
+  const fallback = await quantizeWithinDrop(fp32, int8Ranges, settings.int8, {
+    ...(settings.maxDrop === null ? {} : { maxDrop: settings.maxDrop }),
+    evaluate: validationAccuracy,
+    order: layerReport.layers.map((l) => l.node),
+    onStep: (step) => reporter.info(`int8 with ${step.keptFloat.length} layer(s) in float: validation ${pct(step.accuracy)} (drop ${step.drop.toFixed(2)} points)`),
+  });
+  if (!fallback.withinBound) {
+    reporter.warn(`int8 stays ${fallback.drop.toFixed(2)} points below fp32 on validation even with every layer in float; the bound was ${settings.maxDrop}`);
+  }
+  const kept = fallback.keptFloat.length === 0 ? '' : `; ${fallback.keptFloat.length} layer(s) kept float for --max-drop ${settings.maxDrop}: ${fallback.keptFloat.join(', ')}`;
+  await add({ id: 'int8', file: 'model_int8.onnx', mode: 'static', description: `${describeStatic(settings.int8)}${kept}`, published: true }, fallback.model, fallback.accuracy);
+
+  await add({ id: 'fp16', file: 'model_fp16.onnx', mode: 'float16', description: 'float16 weights and compute, float32 input and logits', published: true }, convertToFloat16(fp32, settings.float16));
+  await add(
+    { id: 'dynamic-int8', file: 'model_quantized.onnx', mode: 'dynamic', description: `dynamic int8: ${settings.dynamic.weights.granularity} int8 weights on dense layers, uint8 activations quantized at run time; convolutions float`, published: true },
+    quantizeDynamic(fp32, settings.dynamic),
+  );
+
+  // Quantization-aware fine-tuning from the fp32 weights, through the fake-quant of the int8 recipe's graph.
+  let qat: OnnxRecord['qat'] = null;
+  if (settings.qat !== null) {
+    const started = performance.now();
+    const tuned = await loadLayersModel(layout.train);
+    try {
+      const result = await quantizationAwareFineTune(
+        tuned,
+        { x: train.features, dims: [train.count, train.frames, train.bins], labels: train.labels },
+        { ...settings.qat, quantize: settings.int8 },
+        { reporter, ranges: int8Ranges, exportConfig },
+      );
+      const qatInt8 = quantizeStatic(exportLayersModel(tuned, exportConfig), result.ranges, settings.int8);
+      qat = { history: result.history, seconds: (performance.now() - started) / 1000 };
+      await add({ id: 'int8-qat', file: 'variants/int8-qat.onnx', mode: 'qat', description: `QAT: ${settings.qat.epochs} epoch(s) of fake-quant fine-tuning at lr ${settings.qat.learningRate}, then ${describeStatic(settings.int8)}`, published: false }, qatInt8);
+    } finally {
+      tuned.dispose();
     }
   }
-  const ranges = await collectMinMax(onnxModel, feeds(), {});
-  const int8Bytes = encodeOnnxModel(quantizeStatic(onnxModel, ranges, config.quantize));
 
+  for (const comparison of settings.compare) {
+    const recipe = comparisonConfig(settings.int8, comparison);
+    await add({ id: comparison.id, file: `variants/${comparison.id}.onnx`, mode: 'static', description: describeStatic(recipe), published: false }, quantizeStatic(fp32, await rangesFor(recipe.calibration), recipe));
+  }
+
+  const int8Bytes = files.get('model_int8.onnx') as Uint8Array;
   const onnxRecord: OnnxRecord = {
-    opset: DEFAULT_EXPORT_CONFIG.opset,
+    opset: exportConfig.opset,
     parity,
-    calibration: { method: config.quantize.calibration.method, samples, split: 'training' },
+    calibration: { method: settings.int8.calibration.method, samples: int8Ranges.samples, split: 'training' },
     bytes: { fp32: fp32Bytes.byteLength, int8: int8Bytes.byteLength },
+    settings,
+    variants,
+    int8: {
+      maxDrop: settings.maxDrop,
+      baselineAccuracy: fallback.baselineAccuracy,
+      accuracy: fallback.accuracy,
+      drop: fallback.drop,
+      withinBound: fallback.withinBound,
+      keptFloat: fallback.keptFloat,
+      steps: fallback.steps,
+    },
+    layerReport: 'layer-report.json',
+    qat,
   };
   await writeDirAtomic(
     layout.onnx,
     async (tmp) => {
-      await writeFile(`${tmp}/model.onnx`, fp32Bytes);
-      await writeFile(`${tmp}/model_int8.onnx`, int8Bytes);
-      await writeFile(`${tmp}/onnx.json`, `${JSON.stringify(onnxRecord, null, 2)}\n`);
+      await writeFile(join(tmp, 'layer-report.json'), `${JSON.stringify(layerReport, null, 2)}\n`);
+      for (const [file, bytes] of files) {
+        if (file.includes('/')) await import('node:fs/promises').then((fs) => fs.mkdir(join(tmp, file, '..'), { recursive: true }));
+        await writeFile(join(tmp, file), bytes);
+      }
+      await writeFile(join(tmp, 'onnx.json'), `${JSON.stringify(onnxRecord, null, 2)}\n`);
     },
     { replace: true },
   );
-  reporter.info(`ONNX: fp32 ${fp32Bytes.byteLength} bytes, int8 ${int8Bytes.byteLength} bytes (${((100 * int8Bytes.byteLength) / fp32Bytes.byteLength).toFixed(1)}%)`);
+  reporter.info(`ONNX: fp32 ${fp32Bytes.byteLength} bytes, int8 ${int8Bytes.byteLength} bytes (${((100 * int8Bytes.byteLength) / fp32Bytes.byteLength).toFixed(1)}%), int8 validation drop ${fallback.drop.toFixed(2)} points`);
   return onnxRecord;
 }

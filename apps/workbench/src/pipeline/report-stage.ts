@@ -1,8 +1,11 @@
-// Stage 4: evaluate tfjs fp32, ONNX fp32 and ONNX int8 on the test split and write the comparison report.
+// Stage 4: evaluate tfjs fp32 and every ONNX mode (fp32, fp16, int8, dynamic int8, QAT, compared recipes) on the test split; write the report.
 
 import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Reporter } from '@whittle/datasets';
-import { buildComparisonReport, evaluateVariants, writeReport, type ComparisonReport, type ReportSection } from '@whittle/eval';
+import { buildComparisonReport, evaluateVariants, writeReport, type ComparisonReport, type ReportSection, type VariantSpec } from '@whittle/eval';
+import type { LayerReport } from '@whittle/quantize';
+import { fallbackSection, layerSection, modesSection } from './quantization-sections.ts';
 import type { OnnxRecord } from './quantize-stage.ts';
 import { runLayout } from './run-layout.ts';
 import { normalized, speechIndex, splitFeatures } from './speech-features.ts';
@@ -46,22 +49,18 @@ export async function runReportStage(input: { dataDir: string; runDir: string; r
   const layout = runLayout(input.runDir);
   const record = JSON.parse(await readFile(layout.trainRecord, 'utf8')) as TrainRecord;
   const onnxRecord = JSON.parse(await readFile(layout.onnxRecord, 'utf8')) as OnnxRecord;
+  const layerReport = JSON.parse(await readFile(join(layout.onnx, onnxRecord.layerReport), 'utf8')) as LayerReport;
   const { config } = record;
   const entries = await speechIndex(input.dataDir, { seed: config.train.seed });
   const test = normalized(await splitFeatures(entries, 'testing', config.frontEnd, { cacheDir: layout.featureCache, reporter }), record.normalization);
   const tfjsBytes = await readFile(layout.tfjsTestLogits);
   const weightsBytes = (await stat(`${layout.train}/weights.bin`)).size + (await stat(`${layout.train}/model.json`)).size;
 
-  reporter.info(`evaluating 3 variants on ${test.count} test clips`);
+  const onnxVariants: VariantSpec[] = onnxRecord.variants.map((v) => ({ id: v.id, kind: 'onnx', path: join(layout.onnx, v.file), description: v.description }));
+  reporter.info(`evaluating ${onnxVariants.length + 1} variants on ${test.count} test clips`);
   const variants = await evaluateVariants(
     [
-      { id: 'fp32', kind: 'onnx', path: layout.fp32, description: `ONNX fp32, opset ${onnxRecord.opset}, batch norm folded` },
-      {
-        id: 'int8',
-        kind: 'onnx',
-        path: layout.int8,
-        description: `ONNX static int8 (QDQ): per-channel symmetric int8 weights, int8 activations, ${onnxRecord.calibration.method} calibration on ${onnxRecord.calibration.samples} training clips`,
-      },
+      ...onnxVariants,
       {
         id: 'tfjs-fp32',
         kind: 'precomputed',
@@ -75,11 +74,11 @@ export async function runReportStage(input: { dataDir: string; runDir: string; r
     { latencyRuns: config.eval.latencyRuns, latencyWarmup: config.eval.latencyWarmup, threads: 1, reporter },
   );
   const report = buildComparisonReport({
-    title: `Keyword spotter (${record.model.name}): fp32 vs int8`,
+    title: `Keyword spotter (${record.model.name}): fp32 vs fp16 vs int8`,
     variants,
     classNames: [...record.labels],
     dataset: { dir: record.dataset.dir, split: 'testing', clips: test.count, speakers: record.dataset.speakers },
-    sections: [trainingSection(record)],
+    sections: [trainingSection(record), modesSection(onnxRecord, variants), fallbackSection(onnxRecord), layerSection(layerReport)],
     extra: {
       model: record.model,
       backend: record.backend.name,
