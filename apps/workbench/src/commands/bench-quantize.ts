@@ -4,21 +4,16 @@ import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { BadFileError, ConfigError } from '@whittle/datasets';
-import { GRAPH_OPTIMIZATION_LEVELS, measureOnnxLatencySweep, optimizedOnnxGraph, profileOnnxModel } from '@whittle/eval';
-import type { GraphOptimizationLevel, LatencyMeasurement, OnnxProfile, OpTypeCount } from '@whittle/eval';
+import { GRAPH_OPTIMIZATION_LEVELS } from '@whittle/eval';
+import type { GraphOptimizationLevel, OnnxProfile } from '@whittle/eval';
 import { defineCommand } from '../cli/command.ts';
 import { DEFAULT_KEYWORD_SPOTTER_CONFIG } from '../pipeline/keyword-spotter-config.ts';
+import { benchQuantizeVariants, type BenchVariant, type VariantGraph, type VariantLatency, type VariantProfile } from '../pipeline/quantize-latency.ts';
 import { QUIET_OPTION } from './common-options.ts';
 import { randomFeatureSet } from './random-feature-set.ts';
 
 const FRONT_END = DEFAULT_KEYWORD_SPOTTER_CONFIG.frontEnd;
 const NAME = 'whittle bench quantize';
-
-/** One ONNX file of the run: `model.onnx` is fp32, `model_<suffix>.onnx` is variant <suffix> (transformers.js naming). */
-export interface BenchVariant {
-  readonly id: string;
-  readonly path: string;
-}
 
 /** What `whittle bench quantize --json` prints. */
 export interface QuantizeBenchResult {
@@ -27,20 +22,9 @@ export interface QuantizeBenchResult {
   readonly cores: number;
   readonly runs: number;
   readonly warmup: number;
-  readonly measurements: readonly {
-    readonly variant: string;
-    readonly optimization: GraphOptimizationLevel;
-    readonly threads: number;
-    readonly batch: number;
-    readonly p50Ms: number;
-    readonly p95Ms: number;
-    readonly meanMs: number;
-    readonly p50PerSampleMs: number;
-    /** fp32 p50 / this p50 at the same configuration; null without a model.onnx. */
-    readonly speedupVsFp32: number | null;
-  }[];
-  readonly profiles?: readonly { readonly variant: string; readonly optimization: GraphOptimizationLevel; readonly threads: number; readonly batch: 1; readonly profile: OnnxProfile }[];
-  readonly optimizedGraphs?: readonly { readonly variant: string; readonly optimization: GraphOptimizationLevel; readonly opTypes: readonly OpTypeCount[] }[];
+  readonly measurements: readonly VariantLatency[];
+  readonly profiles?: readonly VariantProfile[];
+  readonly optimizedGraphs?: readonly VariantGraph[];
 }
 
 /** Every model*.onnx in `dir`, fp32 first, then by name. */
@@ -85,9 +69,6 @@ function positive(value: number | undefined, flag: string, fallback: number, min
   if (!Number.isInteger(n) || n < min) throw new ConfigError(`Flag '--${flag}' of '${NAME}' must be an integer ≥ ${min}; got ${n}`);
   return n;
 }
-
-const sameConfig = (a: LatencyMeasurement, b: LatencyMeasurement) =>
-  a.config.batch === b.config.batch && a.config.threads === b.config.threads && a.config.optimization === b.config.optimization;
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -147,45 +128,7 @@ export const benchQuantizeCommand = defineCommand({
     io.reporter.info(
       `bench quantize: ${variants.map((v) => `${v.id} (${basename(v.path)})`).join(', ')}; batch ${batches.join(',')} x threads ${threads.join(',')} x ${levels.join(',')}, ${runs} runs each, interleaved`,
     );
-    const measured = await measureOnnxLatencySweep(
-      variants.map((v) => v.path),
-      sample,
-      [frames, bins],
-      { batches, threads, optimizations: levels, runs, warmup },
-    );
-    const idOf = new Map(variants.map((v) => [v.path, v.id]));
-    const fp32 = variants.find((v) => v.id === 'fp32');
-    const measurements = measured.map((m) => {
-      const base = fp32 === undefined ? undefined : measured.find((b) => b.path === fp32.path && sameConfig(b, m));
-      return {
-        variant: idOf.get(m.path) as string,
-        optimization: m.config.optimization,
-        threads: m.config.threads,
-        batch: m.config.batch,
-        p50Ms: m.stats.p50,
-        p95Ms: m.stats.p95,
-        meanMs: m.stats.mean,
-        p50PerSampleMs: m.p50PerSampleMs,
-        speedupVsFp32: base === undefined ? null : base.stats.p50 / m.stats.p50,
-      };
-    });
-
-    let profiles: QuantizeBenchResult['profiles'];
-    let optimizedGraphs: QuantizeBenchResult['optimizedGraphs'];
-    if (o.profile) {
-      const t = threads[0] as number;
-      io.reporter.info(`bench quantize: profiling each variant at batch 1, ${t} thread(s), ${runs} runs`);
-      const p: NonNullable<QuantizeBenchResult['profiles']>[number][] = [];
-      const g: NonNullable<QuantizeBenchResult['optimizedGraphs']>[number][] = [];
-      for (const optimization of levels) {
-        for (const v of variants) {
-          p.push({ variant: v.id, optimization, threads: t, batch: 1, profile: await profileOnnxModel(v.path, sample, [frames, bins], { runs, warmup, threads: t, optimization }) });
-          g.push({ variant: v.id, optimization, opTypes: (await optimizedOnnxGraph(v.path, { threads: t, optimization })).opTypes });
-        }
-      }
-      profiles = p;
-      optimizedGraphs = g;
-    }
+    const { measurements, profiles, optimizedGraphs } = await benchQuantizeVariants(variants, sample, [frames, bins], { batches, threads, levels, runs, warmup, profile: o.profile === true });
 
     const result: QuantizeBenchResult = {
       run: o.run,

@@ -89,7 +89,7 @@ describe('whittle keyword-spotter --preset tiny', () => {
     const fp32 = report.variants.find((v: { id: string }) => v.id === 'fp32');
     expect(fp32.latency.p50).toBeGreaterThan(0);
     const md = await readFile(join(work, 'run', 'report', 'report.md'), 'utf8');
-    for (const title of ['Quantization modes', 'Accuracy-aware int8', 'Per-layer int8 error']) expect(md).toContain(title);
+    for (const title of ['Quantization modes', 'Accuracy-aware int8', 'Per-layer int8 error', 'Latency (onnxruntime-node', 'Where int8 time goes']) expect(md).toContain(title);
     expect(md).toContain((fp32.metrics.accuracy * 100).toFixed(2));
   });
 

@@ -1,11 +1,14 @@
 // Stage 4: evaluate tfjs fp32 and every ONNX mode (fp32, fp16, int8, dynamic int8, QAT, compared recipes) on the test split; write the report.
 
 import { readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Reporter } from '@whittle/datasets';
 import { buildComparisonReport, evaluateVariants, writeReport, type ComparisonReport, type ReportSection, type VariantSpec } from '@whittle/eval';
 import type { LayerReport } from '@whittle/quantize';
+import { int8SpeedSection, latencySection } from './latency-sections.ts';
 import { fallbackSection, layerSection, modesSection } from './quantization-sections.ts';
+import { benchQuantizeVariants } from './quantize-latency.ts';
 import type { OnnxRecord } from './quantize-stage.ts';
 import { runLayout } from './run-layout.ts';
 import { normalized, speechIndex, splitFeatures } from './speech-features.ts';
@@ -73,12 +76,35 @@ export async function runReportStage(input: { dataDir: string; runDir: string; r
     [...record.labels],
     { latencyRuns: config.eval.latencyRuns, latencyWarmup: config.eval.latencyWarmup, threads: 1, reporter },
   );
+  // Speed, honestly: the published modes at batch 1 and N on one thread and every core, then fp32 vs int8 per
+  // optimization level with profiles, all interleaved in this process on a real test clip.
+  const published = onnxRecord.variants.filter((v) => v.published).map((v) => ({ id: v.id, path: join(layout.onnx, v.file) }));
+  const clip = test.features.slice(0, test.frames * test.bins);
+  const dims = [test.frames, test.bins];
+  const cores = availableParallelism();
+  const runs = config.eval.latencyRuns;
+  const warmup = config.eval.latencyWarmup;
+  reporter.info(`latency: ${published.map((v) => v.id).join(', ')} at batch 1 and 32 on 1 and ${cores} thread(s), ${runs} runs each`);
+  const sweep = await benchQuantizeVariants(published, clip, dims, { batches: [1, 32], threads: [...new Set([1, cores])], levels: ['all'], runs, warmup, profile: false });
+  const speed = await benchQuantizeVariants(
+    published.filter((v) => v.id === 'fp32' || v.id === 'int8'),
+    clip,
+    dims,
+    { batches: [1], threads: [1], levels: ['disabled', 'basic', 'extended', 'all'], runs, warmup, profile: true },
+  );
   const report = buildComparisonReport({
     title: `Keyword spotter (${record.model.name}): fp32 vs fp16 vs int8`,
     variants,
     classNames: [...record.labels],
     dataset: { dir: record.dataset.dir, split: 'testing', clips: test.count, speakers: record.dataset.speakers },
-    sections: [trainingSection(record), modesSection(onnxRecord, variants), fallbackSection(onnxRecord), layerSection(layerReport)],
+    sections: [
+      trainingSection(record),
+      modesSection(onnxRecord, variants),
+      fallbackSection(onnxRecord),
+      layerSection(layerReport),
+      latencySection(sweep.measurements, cores),
+      int8SpeedSection(speed.profiles ?? [], speed.measurements, speed.optimizedGraphs ?? []),
+    ],
     extra: {
       model: record.model,
       backend: record.backend.name,
@@ -91,6 +117,7 @@ export async function runReportStage(input: { dataDir: string; runDir: string; r
         seconds: record.training.seconds,
       },
       onnx: onnxRecord,
+      latency: { cores, sweep: sweep.measurements, optimizationLevels: speed.measurements, optimizedGraphs: speed.optimizedGraphs },
       configHash: record.configHash,
       gitCommit: record.provenance.gitCommit,
     },
