@@ -28,7 +28,7 @@ import {
 } from '@whittle/quantize';
 import { useTfBackend } from '../runtime/tf-backend.ts';
 import { onnxAccuracy, onnxLogits } from './onnx-accuracy.ts';
-import { checkQuantizeSettings, comparisonConfig, type QuantizeSettings } from './quantize-settings.ts';
+import { checkQuantizeSettings, comparisonConfig, DEFAULT_QUANTIZE_SETTINGS, type QuantizeSettings } from './quantize-settings.ts';
 import { runLayout } from './run-layout.ts';
 import { normalized, speechIndex, splitFeatures } from './speech-features.ts';
 import type { TrainRecord } from './train-stage.ts';
@@ -135,7 +135,10 @@ export async function runQuantizeStage(input: QuantizeStageInput): Promise<OnnxR
   const layout = runLayout(input.runDir);
   const record = JSON.parse(await readFile(layout.trainRecord, 'utf8')) as TrainRecord;
   const { config } = record;
-  const settings = checkQuantizeSettings(input.settings === undefined ? config.quantize : input.settings(config.quantize));
+  // Runs trained before the quantize settings existed recorded only a static recipe: use today's defaults, and say so.
+  const configured = 'int8' in config.quantize ? config.quantize : DEFAULT_QUANTIZE_SETTINGS;
+  if (configured !== config.quantize) reporter.warn(`${layout.trainRecord} predates the quantize settings (fp16, QAT, --max-drop); using the defaults`);
+  const settings = checkQuantizeSettings(input.settings === undefined ? configured : input.settings(configured));
   await useTfBackend(input.backend);
   const exportConfig: ExportConfig = {
     ...DEFAULT_EXPORT_CONFIG,
