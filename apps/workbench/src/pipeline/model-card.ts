@@ -25,9 +25,10 @@ function int8Line(onnxRecord: OnnxRecord): string {
 export function renderModelCard(input: { version: string; record: TrainRecord; onnxRecord: OnnxRecord; report: ComparisonReport }): string {
   const { version, record, onnxRecord, report } = input;
   const name = record.config.publish.name;
+  const fileOf = new Map(onnxRecord.variants.map((v) => [v.id, v.published ? `onnx/${v.file}` : 'report only']));
   const rows = report.variants.map(
     (v) =>
-      `| ${v.id} | ${(v.metrics.accuracy * 100).toFixed(2)}% | ${v.sizeBytes.toLocaleString('en-US')} | ${v.latency ? v.latency.p50.toFixed(3) : 'n/a'} | ${v.latency ? v.latency.p95.toFixed(3) : 'n/a'} |`,
+      `| ${v.id} | ${fileOf.get(v.id) ?? 'report only'} | ${(v.metrics.accuracy * 100).toFixed(2)}% | ${v.sizeBytes.toLocaleString('en-US')} | ${v.latency ? v.latency.p50.toFixed(3) : 'n/a'} | ${v.latency ? v.latency.p95.toFixed(3) : 'n/a'} |`,
   );
   const synthetic = record.config.data.kind === 'synthetic';
   return `# ${name} ${version}
@@ -66,8 +67,8 @@ With onnxruntime directly, feed \`input_values\` float32 [batch, ${record.config
 
 ## Measured on the test split (${report.variants[0]?.metrics.count ?? 0} clips)
 
-| variant | accuracy | bytes | p50 ms (batch 1, 1 thread) | p95 ms |
-| --- | --- | --- | --- | --- |
+| variant | file | accuracy | bytes | p50 ms (batch 1, 1 thread) | p95 ms |
+| --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
 ${int8Line(onnxRecord)}
