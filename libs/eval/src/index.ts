@@ -11,6 +11,8 @@ export { percentile } from './metrics/percentile.ts';
 export { summarizeLatency } from './metrics/latency-stats.ts';
 export type { LatencyStats } from './metrics/latency-stats.ts';
 export { DEFAULT_ONNX_IO } from './runtime/onnx-session.ts';
+export { onnxLogits } from './runtime/onnx-logits.ts';
+export type { OnnxLogitsOptions } from './runtime/onnx-logits.ts';
 export { GRAPH_OPTIMIZATION_LEVELS } from './runtime/onnx-session.ts';
 export type { GraphOptimizationLevel, OnnxSessionExtras } from './runtime/onnx-session.ts';
 export { measureOnnxLatency, measureOnnxLatencySweep } from './runtime/onnx-latency.ts';
