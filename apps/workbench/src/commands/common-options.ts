@@ -31,6 +31,17 @@ export const RESUME_OPTION = {
   description: 'continue the unfinished training from its last checkpoint in <run>/checkpoints/<role>/ (same config and data required); finished roles are reused anyway',
 } as const;
 
+export const UNSEEN_OPTION = {
+  kind: 'string',
+  description: 'the unseen-engine test set (festival voices no model trains on; `whittle generate unseen` makes it); "none" skips it',
+  default: `${DEFAULT_WORK_DIR}/unseen-festival`,
+} as const;
+
+/** The unseen-engine folder from --unseen, or undefined for "none". */
+export function unseenDirFrom(flag: string | undefined): string | undefined {
+  return flag === undefined || flag === 'none' ? undefined : flag;
+}
+
 export const QUIET_OPTION = { kind: 'boolean', description: 'no progress output on stderr' } as const;
 
 /** The seed from --seed, else WHITTLE_SEED, else undefined (the preset's). */

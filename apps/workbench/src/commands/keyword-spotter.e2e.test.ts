@@ -89,8 +89,24 @@ describe('whittle keyword-spotter --preset tiny', () => {
     const fp32 = report.variants.find((v: { id: string }) => v.id === 'fp32');
     expect(fp32.latency.p50).toBeGreaterThan(0);
     const md = await readFile(join(work, 'run', 'report', 'report.md'), 'utf8');
-    for (const title of ['Quantization modes', 'Accuracy-aware int8', 'Per-layer int8 error', 'Latency (onnxruntime-node', 'Where int8 time goes']) expect(md).toContain(title);
+    for (const title of ['Generalization: in-distribution test vs an unseen engine', 'Unseen engine per voice', 'Leave-one-engine-out', 'Quantization modes', 'Accuracy-aware int8', 'Per-layer int8 error', 'Latency (onnxruntime-node', 'Where int8 time goes']) expect(md).toContain(title);
     expect(md).toContain((fp32.metrics.accuracy * 100).toFixed(2));
+  });
+
+  it('measures the unseen engine per variant and per voice, and the recipe without each engine', async () => {
+    const report = JSON.parse(await readFile(join(work, 'run', 'report', 'report.json'), 'utf8'));
+    const { unseen, holdouts } = report.extra.generalization;
+    expect(unseen.map((u: { id: string }) => u.id)).toContain('int8');
+    for (const u of unseen) {
+      expect(u.unseen.clips).toBeGreaterThan(0);
+      expect(u.perVoice.map((v: { group: string }) => v.group.split('-')[0])).toEqual(u.perVoice.map(() => 'festival'));
+      for (let i = 1; i < u.perVoice.length; i++) expect(u.perVoice[i].accuracy).toBeGreaterThanOrEqual(u.perVoice[i - 1].accuracy);
+    }
+    expect(holdouts.map((h: { heldOut: string }) => h.heldOut)).toEqual(['espeak', 'flite']);
+    for (const h of holdouts) {
+      expect(h.heldOutVoices.every((v: { group: string }) => v.group.startsWith(`${h.heldOut}-`))).toBe(true);
+      expect(h.heldOutEngine.clips).toBeGreaterThan(0);
+    }
   });
 
   it('publishes a versioned model whose manifest hashes every file', async () => {

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { defineCommand } from '../cli/command.ts';
 import { withInterruptSignal } from '../cli/interrupt-signal.ts';
-import { ensureSyntheticSpeech, synthConfigFor } from '../pipeline/data-stage.ts';
+import { ensureSyntheticSpeech, synthConfigFor, unseenSynthConfigFor } from '../pipeline/data-stage.ts';
 import { keywordSpotterPreset, type KeywordSpotterConfig } from '../pipeline/keyword-spotter-config.ts';
 import { runPublishStage } from '../pipeline/publish-stage.ts';
 import { runQuantizeStage } from '../pipeline/quantize-stage.ts';
@@ -27,6 +27,7 @@ export const keywordSpotterCommand = defineCommand({
       version: { kind: 'string', description: 'version to publish as; default: unchanged latest, else next patch' },
       ...TEACHER_OPTIONS,
       ...QUANTIZE_OPTIONS,
+      unseen: { kind: 'string', description: 'where the unseen-engine test set (festival voices no model trains on) is generated and read (default <work>/unseen-festival); "none" skips it' },
       resume: RESUME_OPTION,
       quiet: QUIET_OPTION,
     },
@@ -48,10 +49,13 @@ export const keywordSpotterCommand = defineCommand({
     const work = o.work as string;
     const dataDir = o.data ?? join(work, 'data');
     const runDir = join(work, 'run');
+    const unseenDir = o.unseen === 'none' ? undefined : (o.unseen ?? join(work, 'unseen-festival'));
     if (config.data.kind === 'synthetic') await ensureSyntheticSpeech(dataDir, synthConfigFor(config, seed), io.reporter);
-    await withInterruptSignal(io.reporter, (signal) => runTrainStage({ dataDir, runDir, config, backend: o.backend as string, reporter: io.reporter, resume: o.resume === true, signal }));
+    if (unseenDir !== undefined) await ensureSyntheticSpeech(unseenDir, unseenSynthConfigFor(config), io.reporter);
+    const unseen = unseenDir === undefined ? {} : { unseenDir };
+    await withInterruptSignal(io.reporter, (signal) => runTrainStage({ dataDir, runDir, ...unseen, config, backend: o.backend as string, reporter: io.reporter, resume: o.resume === true, signal }));
     await runQuantizeStage({ dataDir, runDir, backend: o.backend as string, reporter: io.reporter });
-    await runReportStage({ dataDir, runDir, reporter: io.reporter });
+    await runReportStage({ dataDir, runDir, ...unseen, reporter: io.reporter });
     if (o.models !== 'none') {
       await runPublishStage({ runDir, modelsRoot: o.models as string, ...(o.version === undefined ? {} : { version: o.version }), reporter: io.reporter });
     }

@@ -1,8 +1,8 @@
-// `whittle report`: compare a run's tfjs fp32, ONNX fp32 and ONNX int8 variants on its test split.
+// `whittle report`: compare a run's tfjs and ONNX variants on its test split and on the unseen engine.
 
 import { defineCommand } from '../cli/command.ts';
 import { runReportStage } from '../pipeline/report-stage.ts';
-import { DEFAULT_WORK_DIR, QUIET_OPTION } from './common-options.ts';
+import { DEFAULT_WORK_DIR, QUIET_OPTION, UNSEEN_OPTION, unseenDirFrom } from './common-options.ts';
 
 export const reportCommand = defineCommand({
   spec: {
@@ -12,10 +12,12 @@ export const reportCommand = defineCommand({
     options: {
       data: { kind: 'string', description: 'the dataset the run was trained on', default: `${DEFAULT_WORK_DIR}/data` },
       run: { kind: 'string', description: 'run directory with train/ and onnx/; writes <run>/report/', default: `${DEFAULT_WORK_DIR}/run` },
+      unseen: UNSEEN_OPTION,
       quiet: QUIET_OPTION,
     },
   },
   async run(o, _p, io) {
-    await runReportStage({ dataDir: o.data as string, runDir: o.run as string, reporter: io.reporter });
+    const unseenDir = unseenDirFrom(o.unseen);
+    await runReportStage({ dataDir: o.data as string, runDir: o.run as string, reporter: io.reporter, ...(unseenDir === undefined ? {} : { unseenDir }) });
   },
 });

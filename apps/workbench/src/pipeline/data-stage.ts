@@ -1,7 +1,7 @@
 // Stage 1: make sure a Speech Commands folder exists: generate the synthetic one unless it is up to date.
 
 import { readFile, rm } from 'node:fs/promises';
-import { DEFAULT_SYNTH_CONFIG, generateSyntheticSpeechCommands, resolveSynthConfig, TINY_SYNTH_CONFIG, type Reporter, type SynthConfig } from '@whittle/datasets';
+import { DEFAULT_SYNTH_CONFIG, generateSyntheticSpeechCommands, resolveSynthConfig, TINY_SYNTH_CONFIG, UNSEEN_FESTIVAL_SYNTH_CONFIG, type Reporter, type SynthConfig } from '@whittle/datasets';
 import type { KeywordSpotterConfig } from './keyword-spotter-config.ts';
 import { configHash } from '../runtime/provenance.ts';
 
@@ -10,6 +10,15 @@ export function synthConfigFor(config: KeywordSpotterConfig, seed?: number): Syn
   if (config.data.kind !== 'synthetic') throw new Error('synthConfigFor() needs a synthetic data source');
   const base = config.preset === 'tiny' ? TINY_SYNTH_CONFIG : DEFAULT_SYNTH_CONFIG;
   return resolveSynthConfig({ ...base, ...config.data.synth, ...(seed === undefined ? {} : { seed }) });
+}
+
+/**
+ * The unseen-engine test set a preset asks for: festival voices no model trains on, every clip a test clip
+ * (the tiny preset keeps one variant and 2 clips per word so smoke tests stay fast).
+ */
+export function unseenSynthConfigFor(config: KeywordSpotterConfig): SynthConfig {
+  const tiny = config.preset === 'tiny' ? { festivalVariants: UNSEEN_FESTIVAL_SYNTH_CONFIG.festivalVariants.slice(0, 1), festivalClipsPerWord: 2, unknownWordsPerSpeaker: 3, backgroundNoiseFiles: 2 } : {};
+  return resolveSynthConfig({ ...UNSEEN_FESTIVAL_SYNTH_CONFIG, ...tiny });
 }
 
 /** Generate into `outDir` unless it already holds a dataset made from the same config. */

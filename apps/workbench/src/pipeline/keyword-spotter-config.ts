@@ -37,6 +37,11 @@ export interface KeywordSpotterConfig {
   readonly distill: DistillSettings;
   /** The published int8 recipe and its accuracy bound, fp16, dynamic int8, QAT and the static recipes compared. */
   readonly quantize: QuantizeSettings;
+  /** How the job measures voices and engines it never trained on (issue 5). */
+  readonly generalization: {
+    /** Engines the student's recipe is also trained without, one at a time, and measured on. */
+    readonly leaveOneEngineOut: readonly string[];
+  };
   readonly eval: { readonly latencyRuns: number; readonly latencyWarmup: number };
   readonly publish: { readonly name: string };
 }
@@ -55,6 +60,7 @@ export const DEFAULT_KEYWORD_SPOTTER_CONFIG: KeywordSpotterConfig = Object.freez
   // DS-CNN-M costs ≈5x DS-CNN-S per sample (≈80 vs ≈400 samples/s on 2 workers): 6 epochs keep the job near 20 minutes.
   distill: { teacher: { kind: 'zoo', model: 'ds-cnn-m', epochs: 6 }, loss: DEFAULT_DISTILLATION_LOSS },
   quantize: DEFAULT_QUANTIZE_SETTINGS,
+  generalization: { leaveOneEngineOut: ['espeak', 'flite'] },
   eval: { latencyRuns: 300, latencyWarmup: 30 },
   publish: { name: 'keyword-spotter' },
 });

@@ -52,6 +52,8 @@ export async function runPublishStage(input: { runDir: string; modelsRoot: strin
       augment: record.config.augment,
       distillation: { student: record.student, teacher: record.config.distill.teacher, loss: record.config.distill.loss, roles: record.roles },
     },
+    // Voices and engines it never trained on: the generalization gap is a headline number.
+    generalization: (report.extra as { generalization?: unknown } | undefined)?.generalization ?? null,
     quantization: {
       settings: onnxRecord.settings,
       // The accuracy-aware int8: layers kept in float and the validation drop they leave.

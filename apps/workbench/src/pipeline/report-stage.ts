@@ -4,10 +4,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Reporter } from '@whittle/datasets';
-import { buildComparisonReport, evaluateVariants, writeReport, type ComparisonReport, type ReportSection, type VariantSpec } from '@whittle/eval';
+import { argmaxRows, buildComparisonReport, evaluateVariants, writeReport, type ComparisonReport, type ReportSection, type VariantSpec } from '@whittle/eval';
 import type { LayerReport } from '@whittle/quantize';
 import { int8SpeedSection, latencySection } from './latency-sections.ts';
+import { leaveOneEngineOutSection, unseenEngineSection, unseenVoicesSection, type UnseenVariantResult } from './generalization-sections.ts';
+import { onnxLogits } from './onnx-accuracy.ts';
 import { fallbackSection, layerSection, modesSection } from './quantization-sections.ts';
+import { accuracyByVoice } from './speaker-groups.ts';
 import { benchQuantizeVariants } from './quantize-latency.ts';
 import type { OnnxRecord } from './quantize-stage.ts';
 import { runLayout } from './run-layout.ts';
@@ -47,7 +50,7 @@ function trainingSection(record: TrainRecord): ReportSection {
   };
 }
 
-export async function runReportStage(input: { dataDir: string; runDir: string; reporter: Reporter }): Promise<ComparisonReport> {
+export async function runReportStage(input: { dataDir: string; runDir: string; unseenDir?: string; reporter: Reporter }): Promise<ComparisonReport> {
   const { reporter } = input;
   const layout = runLayout(input.runDir);
   const record = JSON.parse(await readFile(layout.trainRecord, 'utf8')) as TrainRecord;
@@ -92,12 +95,30 @@ export async function runReportStage(input: { dataDir: string; runDir: string; r
     dims,
     { batches: [1], threads: [1], levels: ['disabled', 'basic', 'extended', 'all'], runs, warmup, profile: true },
   );
+  // Generalization: every ONNX variant on the engine no model trains on, per voice; leave-one-engine-out from training.
+  const unseen = input.unseenDir === undefined ? undefined : normalized(await splitFeatures(await speechIndex(input.unseenDir, { seed: config.train.seed, allClipsAsTest: true }), 'testing', config.frontEnd, { cacheDir: layout.featureCache, reporter }), record.normalization);
+  const unseenResults: UnseenVariantResult[] = [];
+  if (unseen !== undefined) {
+    for (const v of onnxRecord.variants) {
+      const logits = await onnxLogits(await readFile(join(layout.onnx, v.file)), unseen, record.labels.length);
+      const { overall, perVoice } = accuracyByVoice(unseen, argmaxRows(logits, record.labels.length), 'unseen engine');
+      unseenResults.push({ id: v.id, testAccuracy: variants.find((x) => x.id === v.id)?.metrics.accuracy ?? 0, unseen: overall, perVoice });
+    }
+    const fp32 = unseenResults.find((r) => r.id === 'fp32');
+    if (fp32 !== undefined) reporter.info(`unseen engine: fp32 ${(fp32.unseen.accuracy * 100).toFixed(2)}% on ${unseen.count} clips (test ${(fp32.testAccuracy * 100).toFixed(2)}%); weakest voice ${fp32.perVoice[0]?.group} ${((fp32.perVoice[0]?.accuracy ?? 0) * 100).toFixed(2)}%`);
+  }
+  const generalization: ReportSection[] = [
+    ...(unseen === undefined ? [] : [unseenEngineSection(unseenResults, unseen.count), unseenVoicesSection(unseenResults.filter((r) => onnxRecord.variants.find((v) => v.id === r.id)?.published))]),
+    ...((record.holdouts ?? []).length === 0 ? [] : [leaveOneEngineOutSection(record.holdouts)]),
+  ];
+
   const report = buildComparisonReport({
     title: `Keyword spotter (${record.model.name}): fp32 vs fp16 vs int8`,
     variants,
     classNames: [...record.labels],
     dataset: { dir: record.dataset.dir, split: 'testing', clips: test.count, speakers: record.dataset.speakers },
     sections: [
+      ...generalization,
       trainingSection(record),
       modesSection(onnxRecord, variants),
       fallbackSection(onnxRecord),
@@ -117,6 +138,7 @@ export async function runReportStage(input: { dataDir: string; runDir: string; r
         seconds: record.training.seconds,
       },
       onnx: onnxRecord,
+      generalization: { unseen: unseenResults, holdouts: record.holdouts ?? [] },
       latency: { cores, sweep: sweep.measurements, optimizationLevels: speed.measurements, optimizedGraphs: speed.optimizedGraphs },
       configHash: record.configHash,
       gitCommit: record.provenance.gitCommit,

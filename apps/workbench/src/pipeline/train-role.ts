@@ -7,7 +7,8 @@ import { KWS_LABELS, writeDirAtomic, type FeatureSet, type Reporter } from '@whi
 import { accuracyOf, countMacs, getModelSpec, loadLayersModel, predictLogits, saveLayersModel, trainClassifier, type TrainConfig, type TrainResult } from '@whittle/distill';
 import { configHash } from '../runtime/provenance.ts';
 
-export type TrainRole = 'teacher' | 'scratch' | 'distilled';
+/** The job's models: teacher, the two students, and the students trained without one engine (leave-one-engine-out). */
+export type TrainRole = 'teacher' | 'scratch' | 'distilled' | 'without-espeak' | 'without-flite';
 
 /** What the job records about each model it trained. */
 export interface RoleRecord {

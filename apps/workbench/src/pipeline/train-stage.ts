@@ -2,13 +2,14 @@
 
 import { writeFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { KWS_LABELS, writeDirAtomic, type FeatureNormalization, type FeatureSet, type Reporter } from '@whittle/datasets';
+import { assertNoHeldOutEngine, KWS_LABELS, writeDirAtomic, type FeatureNormalization, type FeatureSet, type Reporter } from '@whittle/datasets';
 import { accuracyOf, resolveTrainConfig, saveLayersModel, type TrainResult } from '@whittle/distill';
 import { useTfBackend } from '../runtime/tf-backend.ts';
 import { collectProvenance, configHash, type Provenance } from '../runtime/provenance.ts';
 import type { KeywordSpotterConfig } from './keyword-spotter-config.ts';
 import { runLayout } from './run-layout.ts';
 import { prepareTeacher, roleSummary, type RoleSummary } from './teacher-stage.ts';
+import { leaveOneEngineOut, type EngineHoldoutResult } from './leave-one-engine-out.ts';
 import { trainRole, type RoleData, type TrainedRole, type TrainRole } from './train-role.ts';
 import { augmentedTrainingViews, normalized, speechIndex, splitAudio, splitFeatures, summarizeDataset, trainingNormalization, type DatasetSummary } from './speech-features.ts';
 
@@ -28,6 +29,8 @@ export interface TrainRecord {
   readonly backend: { readonly name: string; readonly rejected: readonly { name: string; reason: string }[] };
   readonly training: TrainResult;
   readonly tfjsTest: { readonly accuracy: number; readonly count: number };
+  /** The student's recipe trained without each engine in `config.generalization.leaveOneEngineOut`, measured on it. */
+  readonly holdouts: readonly EngineHoldoutResult[];
   readonly provenance: Provenance;
   readonly finishedAt: string;
 }
@@ -40,6 +43,8 @@ export interface TrainRecord {
 export async function runTrainStage(input: {
   dataDir: string;
   runDir: string;
+  /** Clips of an engine no model trains on (festival), in the Speech Commands layout, every clip a test clip. */
+  unseenDir?: string;
   config: KeywordSpotterConfig;
   backend?: string;
   reporter: Reporter;
@@ -90,6 +95,20 @@ export async function runTrainStage(input: {
     const train = resolveTrainConfig({ ...studentTrain, loss: config.distill.loss });
     distilled = await trainRole({ ...common, role: 'distilled', train, data: { ...data, teacherLogits: teacher.viewLogits, dataKey: configHash({ dataKey, teacher: teacher.key }) } });
   }
+  // Leave-one-engine-out: the same recipe without one engine, measured on it and on the unseen engine.
+  const unseenEntries = input.unseenDir === undefined ? undefined : await speechIndex(input.unseenDir, { seed: config.train.seed, allClipsAsTest: true });
+  // The brief keeps festival for evaluation only: a training or validation clip from it is an error, whatever the folder.
+  assertNoHeldOutEngine(entries, ['festival']);
+  const unseenEngine = unseenEntries === undefined ? undefined : await splitFeatures(unseenEntries, 'testing', config.frontEnd, opts);
+  const holdouts = await leaveOneEngineOut({
+    engines: config.generalization.leaveOneEngineOut,
+    raw: { train: rawTrain, validation: rawValidation, test: rawTest, views: rawViews, ...(unseenEngine === undefined ? {} : { unseenEngine }) },
+    train: studentTrain,
+    common,
+  });
+  for (const h of holdouts) {
+    reporter.info(`without ${h.heldOut}: in-distribution test ${(h.inDistribution.accuracy * 100).toFixed(2)}%, ${h.heldOut} ${(h.heldOutEngine.accuracy * 100).toFixed(2)}%${h.unseenEngine === undefined ? '' : `, unseen engine ${(h.unseenEngine.accuracy * 100).toFixed(2)}%`}`);
+  }
   // The student that ships is chosen on validation, never on test: distillation has to earn its place.
   const chosen = distilled !== undefined && distilled.record.validationAccuracy >= scratch.record.validationAccuracy ? distilled : scratch;
   reporter.info(
@@ -112,6 +131,7 @@ export async function runTrainStage(input: {
     backend: { name: backend.name, rejected: backend.failures },
     training,
     tfjsTest: { accuracy: accuracyOf(testLogits, testSet.labels), count: testSet.count },
+    holdouts,
     provenance,
     finishedAt: new Date().toISOString(),
   };

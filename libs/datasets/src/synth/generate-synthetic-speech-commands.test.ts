@@ -10,7 +10,7 @@ import { SILENT_REPORTER, type ProgressEvent } from '../core/progress.ts';
 import { KWS_LABELS, KWS_TARGET_WORDS } from '../speech-commands/labels.ts';
 import { readSpeechCommands } from '../speech-commands/read-speech-commands.ts';
 import { generateSyntheticSpeechCommands, type SynthSummary } from './generate-synthetic-speech-commands.ts';
-import { resolveSynthConfig, TINY_SYNTH_CONFIG } from './synth-config.ts';
+import { resolveSynthConfig, TINY_SYNTH_CONFIG, UNSEEN_FESTIVAL_SYNTH_CONFIG } from './synth-config.ts';
 
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -127,6 +127,9 @@ describe('generateSyntheticSpeechCommands without the tools', () => {
       expect((err as WhittleError).message).toBe(`Required program '${Object.values(tools)[0]}' was not found on PATH`);
       expect((err as WhittleError).hint).toBe('apt-get install espeak-ng flite');
     }
+    const festival = await generateSyntheticSpeechCommands(UNSEEN_FESTIVAL_SYNTH_CONFIG, out, SILENT_REPORTER, { tools: { festival: join(root, 'no-festival') } }).catch((e: unknown) => e);
+    expect(festival).toBeInstanceOf(MissingToolError);
+    expect((festival as WhittleError).hint).toBe('apt-get install festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts');
     expect(await readdir(root)).toEqual([]);
     // Needs only the engines the config uses: flite missing does not matter without flite voices.
     const espeakOnly = resolveSynthConfig({ preset: 'tiny', fliteVoices: [], espeakVariants: ['m3'], espeakVoices: ['en-us', 'en-gb', 'en-029'], espeakClipsPerWord: 1, unknownWordsPerSpeaker: 1 });

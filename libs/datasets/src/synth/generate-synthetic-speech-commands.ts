@@ -1,4 +1,4 @@
-// Generates a complete synthetic Speech Commands v2 folder with espeak-ng and flite, deterministically per seed.
+// Generates a complete synthetic Speech Commands v2 folder with espeak-ng, flite and (held out) festival, deterministically per seed.
 
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { SeededRandom } from '../core/random.ts';
 import type { SpeechCommandsSplit } from '../speech-commands/hash-split.ts';
 import { BACKGROUND_NOISE_DIR, KWS_LABELS, KWS_TARGET_WORDS, UNKNOWN_LABEL } from '../speech-commands/labels.ts';
 import { createEspeakEngine } from './espeak-engine.ts';
+import { createFestivalEngine } from './festival-engine.ts';
 import { createFliteEngine } from './flite-engine.ts';
 import { generateNoise } from './noise.ts';
 import { renderClip, trimSilence, type ClipPlan } from './render-clip.ts';
@@ -43,7 +44,7 @@ export interface SynthSummary {
 
 export interface GenerateSynthOptions {
   /** Program paths, for machines where the tools live elsewhere (and for tests). */
-  readonly tools?: { readonly espeak?: string; readonly flite?: string };
+  readonly tools?: { readonly espeak?: string; readonly flite?: string; readonly festival?: string };
 }
 
 interface ClipJob {
@@ -65,7 +66,7 @@ function seedOf(...parts: readonly (string | number)[]): number {
 function clipJobs(config: SynthConfig, speakers: readonly SynthSpeaker[]): ClipJob[] {
   const jobs: ClipJob[] = [];
   for (const speaker of speakers) {
-    const perWord = speaker.engine === 'espeak' ? config.espeakClipsPerWord : config.fliteClipsPerWord;
+    const perWord = { espeak: config.espeakClipsPerWord, flite: config.fliteClipsPerWord, festival: config.festivalClipsPerWord }[speaker.engine];
     for (const word of KWS_TARGET_WORDS) for (let k = 0; k < perWord; k++) jobs.push({ speaker, word, k });
     const unknown = new SeededRandom(seedOf(config.seed, speaker.id, UNKNOWN_LABEL)).shuffle(config.unknownWords).slice(0, config.unknownWordsPerSpeaker);
     for (const word of [...unknown].sort()) jobs.push({ speaker, word, k: 0 });
@@ -139,8 +140,10 @@ async function runPool<T>(items: readonly T[], concurrency: number, worker: (ite
  * Write a Speech Commands v2-layout folder at `outDir`: `<word>/<speaker>_nohash_<k>.wav` (16 kHz
  * mono pcm16, exactly 1 s), `_background_noise_/*.wav`, `validation_list.txt`, `testing_list.txt`
  * and, last, `synth.json` ({ config, summary }). Built in a temp sibling and renamed into place, so
- * `outDir` either does not exist or is complete. Throws MissingToolError when espeak-ng or flite is
- * needed and absent, and ALREADY_EXISTS when `outDir` is a non-empty directory.
+ * `outDir` either does not exist or is complete. With `splits: 'all-testing'` every clip is listed
+ * in `testing_list.txt`. Throws MissingToolError when espeak-ng, flite or festival is needed and
+ * absent (MISSING_TOOL naming the package for a missing festival voice), and ALREADY_EXISTS when
+ * `outDir` is a non-empty directory.
  *
  * @example await generateSyntheticSpeechCommands(TINY_SYNTH_CONFIG, 'data/speech', SILENT_REPORTER)
  */
@@ -161,12 +164,25 @@ export async function generateSyntheticSpeechCommands(
   const engines: SpeechEngine[] = [];
   if (config.espeakVoices.length > 0 && config.espeakVariants.length > 0) engines.push(createEspeakEngine(config, options.tools?.espeak));
   if (config.fliteVoices.length > 0 && config.fliteVariants.length > 0) engines.push(createFliteEngine(config, options.tools?.flite));
+  if (config.festivalVoices.length > 0 && config.festivalVariants.length > 0) engines.push(createFestivalEngine(config, options.tools?.festival));
+  try {
+    return await generateWith(config, engines, outDir, reporter, started);
+  } finally {
+    await Promise.all(engines.map((e) => e.close?.()));
+  }
+}
+
+/** The generation proper, with engines the caller closes afterwards (festival keeps processes open). */
+async function generateWith(config: SynthConfig, engines: readonly SpeechEngine[], outDir: string, reporter: Reporter, started: number): Promise<SynthSummary> {
   const versions: string[] = [];
   for (const engine of engines) versions.push(await engine.preflight());
   const byName = new Map(engines.map((e) => [e.name, e]));
 
   const speakers = engines.flatMap((e) => e.speakers());
-  const splits = splitSpeakers(speakers, config.validationSpeakerFraction, config.testingSpeakerFraction, config.seed);
+  const splits: Map<string, SpeechCommandsSplit> =
+    config.splits === 'all-testing'
+      ? new Map(speakers.map((s) => [s.id, 'testing']))
+      : splitSpeakers(speakers, config.validationSpeakerFraction, config.testingSpeakerFraction, config.seed);
   const jobs = clipJobs(config, speakers);
   reporter.info(`${STAGE}: ${jobs.length} clips from ${speakers.length} speakers (${versions.join(', ')}) into ${outDir}`);
 

@@ -2,7 +2,8 @@
 
 import type { SeededRandom } from '../core/random.ts';
 
-export type SynthEngineName = 'espeak' | 'flite';
+/** festival is only ever used for held-out evaluation sets (see resolveSynthConfig). */
+export type SynthEngineName = 'espeak' | 'flite' | 'festival';
 
 /** One synthetic speaker: a voice with a variant. `id` names its files (`<id>_nohash_<k>.wav`). */
 export interface SynthSpeaker {
@@ -29,4 +30,6 @@ export interface SpeechEngine {
    * engine may write its WAV to (tools cannot always write to a pipe).
    */
   synthesize(speaker: SynthSpeaker, word: string, rng: SeededRandom, scratchFile: string): Promise<SynthesizedWord>;
+  /** Release what the engine keeps between clips (festival keeps processes open); safe to call twice. */
+  close?(): Promise<void>;
 }

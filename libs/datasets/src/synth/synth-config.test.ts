@@ -1,7 +1,7 @@
 // resolveSynthConfig fills from the named preset and rejects bad fields by name and value.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.ts';
-import { DEFAULT_SYNTH_CONFIG, resolveSynthConfig, TINY_SYNTH_CONFIG } from './synth-config.ts';
+import { DEFAULT_SYNTH_CONFIG, FESTIVAL_VOICE_PACKAGES, resolveSynthConfig, TINY_SYNTH_CONFIG, UNSEEN_FESTIVAL_SYNTH_CONFIG } from './synth-config.ts';
 
 describe('resolveSynthConfig', () => {
   it('fills unspecified fields from the preset the partial names, and freezes the result deeply', () => {
@@ -23,6 +23,19 @@ describe('resolveSynthConfig', () => {
     expect(size(TINY_SYNTH_CONFIG)).toEqual({ speakers: 7, perWord: 21, unknown: 21 });
   });
 
+  it('keeps festival out of every training preset; the unseen preset is festival only, all testing, 1,050 clips', () => {
+    for (const c of [DEFAULT_SYNTH_CONFIG, TINY_SYNTH_CONFIG]) expect([c.festivalVoices, c.splits]).toEqual([[], 'by-speaker']);
+    const u = UNSEEN_FESTIVAL_SYNTH_CONFIG;
+    expect(resolveSynthConfig({ preset: 'unseen-festival' })).toEqual(u);
+    expect([u.espeakVoices.length, u.fliteVoices.length, u.splits]).toEqual([0, 0, 'all-testing']);
+    expect([...u.festivalVoices].sort()).toEqual(Object.keys(FESTIVAL_VOICE_PACKAGES).sort());
+    const speakers = u.festivalVoices.length * u.festivalVariants.length;
+    // ~30 clips of each target word per voice, as the evaluation brief asks.
+    expect(u.festivalVariants.length * u.festivalClipsPerWord).toBe(30);
+    expect(speakers * (10 * u.festivalClipsPerWord + u.unknownWordsPerSpeaker)).toBe(1050);
+    expect(u.seed).not.toBe(DEFAULT_SYNTH_CONFIG.seed);
+  });
+
   it.each([
     [{ seed: -1 }, "Argument 'seed' passed to 'resolveSynthConfig' must be an integer in [0, 4294967295]; got -1"],
     [{ espeakRate: [300, 200] }, "Argument 'espeakRate' passed to 'resolveSynthConfig' must be [min, max] with integers in [80, 450] and min <= max; got [300,200]"],
@@ -36,7 +49,14 @@ describe('resolveSynthConfig', () => {
     [{ noiseKinds: ['pink', 'violet'] }, /'noiseKinds' .*white, pink, brown, hum50, hum60; got \["pink","violet"\]/],
     [{ backgroundNoiseSeconds: [5, 8] }, /'backgroundNoiseSeconds'.*\[10, 600\]/],
     [{ concurrency: 0 }, /'concurrency' .*got 0/],
-    [{ preset: 'huge' }, "Argument 'preset' passed to 'resolveSynthConfig' must be 'default' or 'tiny'; got \"huge\""],
+    [{ preset: 'huge' }, "Argument 'preset' passed to 'resolveSynthConfig' must be one of 'default', 'tiny', 'unseen-festival'; got \"huge\""],
+    [{ festivalVoices: ['kal_diphone'] }, "Argument 'splits' passed to 'resolveSynthConfig' must be 'all-testing' when festivalVoices is non-empty (festival is held out for evaluation only); got \"by-speaker\""],
+    [{ preset: 'tiny', festivalVoices: ['kal_diphone'], splits: 'by-speaker' }, /'splits' .*'all-testing' when festivalVoices is non-empty/],
+    [{ festivalVoices: ['kdl_diphone'], splits: 'all-testing' }, "Argument 'festivalVoices' passed to 'resolveSynthConfig' has unknown voice 'kdl_diphone'. Supported: kal_diphone, ked_diphone, cmu_us_slt_arctic_hts"],
+    [{ preset: 'unseen-festival', festivalVariants: [] }, /'festivalVariants' .*non-empty list/],
+    [{ preset: 'unseen-festival', festivalVariants: [{ name: 'x', f0Shift: 1, durationStretch: 1, speed: 2 }] }, /'festivalVariants\[0\]\.speed' .*\[0\.8, 1\.25\]; got 2/],
+    [{ festivalClipsPerWord: 0 }, /'festivalClipsPerWord' .*got 0/],
+    [{ splits: 'half' }, /'splits' .*'by-speaker' or 'all-testing'; got "half"/],
     [{ espeakVoices: [], fliteVoices: [] }, /at least one speaker/],
     [{ colour: 'red' }, /Unknown field 'colour' passed to 'resolveSynthConfig'\. Supported: preset, seed, /],
   ])('rejects %j', (partial, message) => {

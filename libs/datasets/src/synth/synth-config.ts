@@ -26,9 +26,45 @@ export interface FliteVariant {
   readonly speed: number;
 }
 
+/**
+ * festival voices this generator knows, each with the Debian package that installs it. festival
+ * is held out: no training preset uses it, and resolveSynthConfig() only accepts festival voices
+ * when every speaker goes to the testing split.
+ */
+export const FESTIVAL_VOICE_PACKAGES: Readonly<Record<string, string>> = Object.freeze({
+  // The speaker of flite's kal/kal16: same person, different engine.
+  kal_diphone: 'festvox-kallpc16k',
+  // A speaker no training engine has (the package is named kdl, the voice ked).
+  ked_diphone: 'festvox-kdlpc16k',
+  // The speaker of flite's slt, as an HTS (statistical parametric) voice.
+  cmu_us_slt_arctic_hts: 'festvox-us-slt-hts',
+});
+
+/**
+ * One festival "speaker" made from a voice. Diphone voices take both controls (Duration_Stretch,
+ * and the mean and spread of the int_lr_params f0 targets); HTS voices take the duration one as
+ * the engine's speech rate but have no pitch control in festival, so their pitch varies only with
+ * `speed`, as flite's rms does.
+ */
+export interface FestivalVariant {
+  /** Lowercase letters and digits; becomes part of the speaker id (`festival-kal_diphone-f0hi`). */
+  readonly name: string;
+  /** Factor on the voice's own f0 targets (1 = its own pitch). */
+  readonly f0Shift: number;
+  /** Factor on the voice's own Duration_Stretch (>1 slower). */
+  readonly durationStretch: number;
+  /** Playback speed factor applied in resampling (1 = none). */
+  readonly speed: number;
+}
+
+/** Which split the generated speakers go to. */
+export type SynthSplits = 'by-speaker' | 'all-testing';
+
+export type SynthPreset = 'default' | 'tiny' | 'unseen-festival';
+
 export interface SynthConfig {
   /** Which preset the unspecified fields come from in resolveSynthConfig(). */
-  readonly preset: 'default' | 'tiny';
+  readonly preset: SynthPreset;
   /** Every random choice (prosody, placement, noise, splits) derives from this: same seed, same bytes. */
   readonly seed: number;
 
@@ -49,10 +85,20 @@ export interface SynthConfig {
   /** Per-clip relative jitter of the variant's f0 shift. */
   readonly fliteF0Jitter: number;
 
+  /** festival voices, keys of FESTIVAL_VOICE_PACKAGES; each is crossed with every festival variant. Held out only. */
+  readonly festivalVoices: readonly string[];
+  readonly festivalVariants: readonly FestivalVariant[];
+  /** Per-clip relative jitter of the variant's duration stretch. */
+  readonly festivalDurationJitter: number;
+  /** Per-clip relative jitter of the variant's f0 shift. */
+  readonly festivalF0Jitter: number;
+
   /** Clips of each target word per espeak-ng speaker. */
   readonly espeakClipsPerWord: number;
   /** Clips of each target word per flite speaker (fewer flite speakers exist, so more each). */
   readonly fliteClipsPerWord: number;
+  /** Clips of each target word per festival speaker. */
+  readonly festivalClipsPerWord: number;
   /** Words that become `_unknown_` (never one of the ten targets). */
   readonly unknownWords: readonly string[];
   /** Distinct unknown words each speaker says once. */
@@ -74,6 +120,11 @@ export interface SynthConfig {
   /** Length range of each background file, seconds. */
   readonly backgroundNoiseSeconds: readonly [number, number];
 
+  /**
+   * 'by-speaker': whole speakers held out per engine by the two fractions below; 'all-testing':
+   * every clip is a test clip (an evaluation-only set, such as an engine no model trains on).
+   */
+  readonly splits: SynthSplits;
   /** Fraction of each engine's speakers held out for validation / testing (whole speakers). */
   readonly validationSpeakerFraction: number;
   readonly testingSpeakerFraction: number;
@@ -96,6 +147,14 @@ const DEFAULT_FLITE_VARIANTS: readonly FliteVariant[] = [
   { name: 'f0lo', f0Shift: 0.85, durationStretch: 1, speed: 0.95 },
   { name: 'fast', f0Shift: 1.05, durationStretch: 0.85, speed: 1 },
   { name: 'slow', f0Shift: 0.95, durationStretch: 1.2, speed: 1 },
+];
+
+const DEFAULT_FESTIVAL_VARIANTS: readonly FestivalVariant[] = [
+  { name: 'base', f0Shift: 1, durationStretch: 1, speed: 1 },
+  { name: 'f0hi', f0Shift: 1.2, durationStretch: 1, speed: 1.05 },
+  { name: 'f0lo', f0Shift: 0.85, durationStretch: 1, speed: 0.95 },
+  { name: 'fast', f0Shift: 1.05, durationStretch: 0.8, speed: 1 },
+  { name: 'slow', f0Shift: 0.95, durationStretch: 1.25, speed: 1 },
 ];
 
 function deepFreeze<T>(value: T): T {
@@ -124,8 +183,14 @@ export const DEFAULT_SYNTH_CONFIG: SynthConfig = deepFreeze<SynthConfig>({
   fliteVariants: DEFAULT_FLITE_VARIANTS,
   fliteDurationJitter: 0.1,
   fliteF0Jitter: 0.06,
+  // Never in a training preset: festival is the engine no model hears (UNSEEN_FESTIVAL_SYNTH_CONFIG).
+  festivalVoices: [],
+  festivalVariants: DEFAULT_FESTIVAL_VARIANTS,
+  festivalDurationJitter: 0.1,
+  festivalF0Jitter: 0.06,
   espeakClipsPerWord: 3,
   fliteClipsPerWord: 6,
+  festivalClipsPerWord: 6,
   unknownWords: DEFAULT_UNKNOWN_WORDS,
   unknownWordsPerSpeaker: 5,
   offsetRange: [0, 1],
@@ -135,6 +200,7 @@ export const DEFAULT_SYNTH_CONFIG: SynthConfig = deepFreeze<SynthConfig>({
   cleanFraction: 0.2,
   backgroundNoiseFiles: 6,
   backgroundNoiseSeconds: [20, 30],
+  splits: 'by-speaker',
   validationSpeakerFraction: 0.1,
   testingSpeakerFraction: 0.1,
   concurrency: 2,
@@ -156,6 +222,33 @@ export const TINY_SYNTH_CONFIG: SynthConfig = deepFreeze<SynthConfig>({
   // Two of four espeak speakers and two of three flite speakers held out: each split has both engines.
   validationSpeakerFraction: 0.25,
   testingSpeakerFraction: 0.25,
+});
+
+/**
+ * The held-out evaluation set: festival only (3 voices x 5 variants), every clip in 'testing'. 30
+ * clips of each target word per voice plus 10 unknown words per speaker: 1,050 clips. Its own seed,
+ * so its prosody, placement and noise draws are not the training set's.
+ */
+export const UNSEEN_FESTIVAL_SYNTH_CONFIG: SynthConfig = deepFreeze<SynthConfig>({
+  ...DEFAULT_SYNTH_CONFIG,
+  preset: 'unseen-festival',
+  seed: 5,
+  espeakVoices: [],
+  espeakVariants: [],
+  fliteVoices: [],
+  fliteVariants: [],
+  festivalVoices: ['kal_diphone', 'ked_diphone', 'cmu_us_slt_arctic_hts'],
+  unknownWordsPerSpeaker: 10,
+  backgroundNoiseFiles: 5,
+  splits: 'all-testing',
+  validationSpeakerFraction: 0,
+  testingSpeakerFraction: 0,
+});
+
+const PRESETS: Readonly<Record<SynthPreset, SynthConfig>> = Object.freeze({
+  default: DEFAULT_SYNTH_CONFIG,
+  tiny: TINY_SYNTH_CONFIG,
+  'unseen-festival': UNSEEN_FESTIVAL_SYNTH_CONFIG,
 });
 
 const WHERE = "passed to 'resolveSynthConfig'";
@@ -195,8 +288,8 @@ function checkNames(field: string, v: unknown, pattern: RegExp, allowEmpty: bool
  * @example resolveSynthConfig({ preset: 'tiny', seed: 7 })
  */
 export function resolveSynthConfig(partial: Partial<SynthConfig> = {}): SynthConfig {
-  if (partial.preset !== undefined && partial.preset !== 'default' && partial.preset !== 'tiny') fail('preset', "'default' or 'tiny'", partial.preset);
-  const base = partial.preset === 'tiny' ? TINY_SYNTH_CONFIG : DEFAULT_SYNTH_CONFIG;
+  if (partial.preset !== undefined && !Object.hasOwn(PRESETS, partial.preset)) fail('preset', `one of ${Object.keys(PRESETS).map((p) => `'${p}'`).join(', ')}`, partial.preset);
+  const base = PRESETS[partial.preset ?? 'default'];
   // An explicit undefined means "not given", as it does for an absent key.
   const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
   const c: SynthConfig = { ...base, ...given };
@@ -223,11 +316,26 @@ export function resolveSynthConfig(partial: Partial<SynthConfig> = {}): SynthCon
   }
   checkNumber('fliteDurationJitter', c.fliteDurationJitter, 0, 0.5);
   checkNumber('fliteF0Jitter', c.fliteF0Jitter, 0, 0.5);
-  if (c.espeakVoices.length * c.espeakVariants.length + c.fliteVoices.length * c.fliteVariants.length === 0) {
-    fail('espeakVoices', 'non-empty, or fliteVoices non-empty: at least one speaker is needed', c.espeakVoices);
+  checkNames('festivalVoices', c.festivalVoices, /^[a-z0-9_]+$/, true);
+  const badFestival = c.festivalVoices.find((v) => !Object.hasOwn(FESTIVAL_VOICE_PACKAGES, v));
+  if (badFestival !== undefined) {
+    throw new ConfigError(`Argument 'festivalVoices' ${WHERE} has unknown voice '${badFestival}'. Supported: ${Object.keys(FESTIVAL_VOICE_PACKAGES).join(', ')}`);
+  }
+  if (!Array.isArray(c.festivalVariants) || (c.festivalVoices.length > 0 && c.festivalVariants.length === 0)) fail('festivalVariants', 'a non-empty list of { name, f0Shift, durationStretch, speed }', c.festivalVariants);
+  checkNames('festivalVariants[].name', c.festivalVariants.map((v) => v?.name), /^[a-z0-9]+$/, true);
+  for (const [i, v] of c.festivalVariants.entries()) {
+    checkNumber(`festivalVariants[${i}].f0Shift`, v.f0Shift, 0.5, 2);
+    checkNumber(`festivalVariants[${i}].durationStretch`, v.durationStretch, 0.5, 2);
+    checkNumber(`festivalVariants[${i}].speed`, v.speed, 0.8, 1.25);
+  }
+  checkNumber('festivalDurationJitter', c.festivalDurationJitter, 0, 0.5);
+  checkNumber('festivalF0Jitter', c.festivalF0Jitter, 0, 0.5);
+  if (c.espeakVoices.length * c.espeakVariants.length + c.fliteVoices.length * c.fliteVariants.length + c.festivalVoices.length * c.festivalVariants.length === 0) {
+    fail('espeakVoices', 'non-empty, or fliteVoices or festivalVoices non-empty: at least one speaker is needed', c.espeakVoices);
   }
   checkNumber('espeakClipsPerWord', c.espeakClipsPerWord, 1, 1000, true);
   checkNumber('fliteClipsPerWord', c.fliteClipsPerWord, 1, 1000, true);
+  checkNumber('festivalClipsPerWord', c.festivalClipsPerWord, 1, 1000, true);
   checkNames('unknownWords', c.unknownWords, /^[a-z]+$/, true);
   const target = c.unknownWords.find((w) => KWS_TARGET_WORDS.includes(w));
   if (target !== undefined) fail('unknownWords', `a list without the target words (${KWS_TARGET_WORDS.join(', ')})`, target);
@@ -242,6 +350,11 @@ export function resolveSynthConfig(partial: Partial<SynthConfig> = {}): SynthCon
   // The silence class needs noise files, and each split's 10% stretch of a file must hold a 1 s window.
   checkNumber('backgroundNoiseFiles', c.backgroundNoiseFiles, 1, 100, true);
   checkRange('backgroundNoiseSeconds', c.backgroundNoiseSeconds, 10, 600);
+  if (c.splits !== 'by-speaker' && c.splits !== 'all-testing') fail('splits', "'by-speaker' or 'all-testing'", c.splits);
+  // festival is the engine kept for evaluation: it must never reach a training or validation split.
+  if (c.festivalVoices.length > 0 && c.splits !== 'all-testing') {
+    fail('splits', "'all-testing' when festivalVoices is non-empty (festival is held out for evaluation only)", c.splits);
+  }
   checkNumber('validationSpeakerFraction', c.validationSpeakerFraction, 0, 0.4);
   checkNumber('testingSpeakerFraction', c.testingSpeakerFraction, 0, 0.4);
   checkNumber('concurrency', c.concurrency, 1, 64, true);
