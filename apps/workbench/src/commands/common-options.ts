@@ -37,7 +37,13 @@ export const UNSEEN_OPTION = {
   default: `${DEFAULT_WORK_DIR}/unseen-festival`,
 } as const;
 
-/** The unseen-engine folder from --unseen, or undefined for "none". */
+export const REAL_SPEECH_OPTION = {
+  kind: 'string',
+  description: 'tiny labelled set of real human speech whose per-clip predictions the report lists; "none" skips it',
+  default: 'data/real-speech',
+} as const;
+
+/** A folder flag (--unseen, --real-speech), or undefined for "none". */
 export function unseenDirFrom(flag: string | undefined): string | undefined {
   return flag === undefined || flag === 'none' ? undefined : flag;
 }

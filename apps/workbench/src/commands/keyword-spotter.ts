@@ -10,7 +10,7 @@ import { runQuantizeStage } from '../pipeline/quantize-stage.ts';
 import { runReportStage } from '../pipeline/report-stage.ts';
 import { runTrainStage } from '../pipeline/train-stage.ts';
 import { resolveTrainConfig } from '@whittle/distill';
-import { BACKEND_OPTION, DEFAULT_WORK_DIR, PRESET_OPTION, QUIET_OPTION, RESUME_OPTION, SEED_OPTION, seedFrom, TEACHER_OPTIONS, QUANTIZE_OPTIONS, withDistillFlags, withQuantizeFlags } from './common-options.ts';
+import { BACKEND_OPTION, DEFAULT_WORK_DIR, PRESET_OPTION, QUIET_OPTION, RESUME_OPTION, SEED_OPTION, seedFrom, TEACHER_OPTIONS, QUANTIZE_OPTIONS, REAL_SPEECH_OPTION, unseenDirFrom, withDistillFlags, withQuantizeFlags } from './common-options.ts';
 
 export const keywordSpotterCommand = defineCommand({
   spec: {
@@ -27,6 +27,7 @@ export const keywordSpotterCommand = defineCommand({
       version: { kind: 'string', description: 'version to publish as; default: unchanged latest, else next patch' },
       ...TEACHER_OPTIONS,
       ...QUANTIZE_OPTIONS,
+      'real-speech': REAL_SPEECH_OPTION,
       unseen: { kind: 'string', description: 'where the unseen-engine test set (festival voices no model trains on) is generated and read (default <work>/unseen-festival); "none" skips it' },
       resume: RESUME_OPTION,
       quiet: QUIET_OPTION,
@@ -55,7 +56,8 @@ export const keywordSpotterCommand = defineCommand({
     const unseen = unseenDir === undefined ? {} : { unseenDir };
     await withInterruptSignal(io.reporter, (signal) => runTrainStage({ dataDir, runDir, ...unseen, config, backend: o.backend as string, reporter: io.reporter, resume: o.resume === true, signal }));
     await runQuantizeStage({ dataDir, runDir, backend: o.backend as string, reporter: io.reporter });
-    await runReportStage({ dataDir, runDir, ...unseen, reporter: io.reporter });
+    const realSpeechDir = unseenDirFrom(o['real-speech']);
+    await runReportStage({ dataDir, runDir, ...unseen, ...(realSpeechDir === undefined ? {} : { realSpeechDir }), reporter: io.reporter });
     if (o.models !== 'none') {
       await runPublishStage({ runDir, modelsRoot: o.models as string, ...(o.version === undefined ? {} : { version: o.version }), reporter: io.reporter });
     }

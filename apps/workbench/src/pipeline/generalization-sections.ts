@@ -83,3 +83,28 @@ export function leaveOneEngineOutSection(holdouts: readonly EngineHoldoutResult[
     },
   };
 }
+
+/** One real recording's prediction by each variant: label and softmax score of the top class. */
+export interface RealSpeechPrediction {
+  readonly clip: string;
+  readonly label: string;
+  readonly predictions: Readonly<Record<string, { readonly label: string; readonly score: number }>>;
+}
+
+export function realSpeechSection(predictions: readonly RealSpeechPrediction[], variants: readonly string[]): ReportSection {
+  const correct = (v: string) => predictions.filter((p) => p.predictions[v]?.label === p.label).length;
+  return {
+    title: 'Real speech sanity check (pocketsphinx-testdata)',
+    text:
+      `Human recordings cut from Debian's pocketsphinx-testdata (data/real-speech: offsets and checks in its manifest). Correct: ${variants.map((v) => `${v} ${correct(v)}/${predictions.length}`).join(', ')}. ` +
+      'Four clips are a sanity check, not a benchmark. Each 1 s window is centred on the word and also holds the words around it.',
+    table: {
+      header: ['clip', 'label', ...variants],
+      rows: predictions.map((p) => [p.clip, p.label, ...variants.map((v) => {
+        const x = p.predictions[v];
+        return x === undefined ? 'n/a' : `${x.label} (${x.score.toFixed(3)})`;
+      })]),
+      align: ['l', 'l', ...variants.map(() => 'l' as const)],
+    },
+  };
+}

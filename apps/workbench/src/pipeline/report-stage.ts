@@ -1,13 +1,14 @@
 // Stage 4: evaluate tfjs fp32 and every ONNX mode (fp32, fp16, int8, dynamic int8, QAT, compared recipes) on the test split; write the report.
 
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Reporter } from '@whittle/datasets';
 import { argmaxRows, buildComparisonReport, evaluateVariants, writeReport, type ComparisonReport, type ReportSection, type VariantSpec } from '@whittle/eval';
 import type { LayerReport } from '@whittle/quantize';
 import { int8SpeedSection, latencySection } from './latency-sections.ts';
-import { leaveOneEngineOutSection, unseenEngineSection, unseenVoicesSection, type UnseenVariantResult } from './generalization-sections.ts';
+import { leaveOneEngineOutSection, realSpeechSection, unseenEngineSection, unseenVoicesSection, type RealSpeechPrediction, type UnseenVariantResult } from './generalization-sections.ts';
 import { onnxLogits } from './onnx-accuracy.ts';
 import { fallbackSection, layerSection, modesSection } from './quantization-sections.ts';
 import { accuracyByVoice } from './speaker-groups.ts';
@@ -50,7 +51,17 @@ function trainingSection(record: TrainRecord): ReportSection {
   };
 }
 
-export async function runReportStage(input: { dataDir: string; runDir: string; unseenDir?: string; reporter: Reporter }): Promise<ComparisonReport> {
+/** Softmax of one row of logits: the top class and its probability. */
+function topOf(logits: Float32Array, row: number, classes: number, labels: readonly string[]): { label: string; score: number } {
+  const r = logits.subarray(row * classes, (row + 1) * classes);
+  const max = Math.max(...r);
+  const exp = Array.from(r, (x) => Math.exp(x - max));
+  const total = exp.reduce((a, b) => a + b, 0);
+  const top = exp.indexOf(Math.max(...exp));
+  return { label: labels[top] as string, score: (exp[top] as number) / total };
+}
+
+export async function runReportStage(input: { dataDir: string; runDir: string; unseenDir?: string; realSpeechDir?: string; reporter: Reporter }): Promise<ComparisonReport> {
   const { reporter } = input;
   const layout = runLayout(input.runDir);
   const record = JSON.parse(await readFile(layout.trainRecord, 'utf8')) as TrainRecord;
@@ -107,9 +118,27 @@ export async function runReportStage(input: { dataDir: string; runDir: string; u
     const fp32 = unseenResults.find((r) => r.id === 'fp32');
     if (fp32 !== undefined) reporter.info(`unseen engine: fp32 ${(fp32.unseen.accuracy * 100).toFixed(2)}% on ${unseen.count} clips (test ${(fp32.testAccuracy * 100).toFixed(2)}%); weakest voice ${fp32.perVoice[0]?.group} ${((fp32.perVoice[0]?.accuracy ?? 0) * 100).toFixed(2)}%`);
   }
+  // Real human speech: the published variants' prediction for every clip of the tiny labelled set.
+  const realDir = input.realSpeechDir === undefined || existsSync(input.realSpeechDir) ? input.realSpeechDir : undefined;
+  if (realDir !== input.realSpeechDir) reporter.warn(`real speech set ${input.realSpeechDir} not found: its section is left out of the report`);
+  const real = realDir === undefined ? undefined : normalized(await splitFeatures(await speechIndex(realDir, { seed: config.train.seed, allClipsAsTest: true }), 'testing', config.frontEnd, { cacheDir: layout.featureCache, reporter }), record.normalization);
+  const realPredictions: RealSpeechPrediction[] = [];
+  const realVariants = onnxRecord.variants.filter((v) => v.published).map((v) => v.id);
+  if (real !== undefined) {
+    const logits = new Map<string, Float32Array>();
+    for (const v of onnxRecord.variants.filter((x) => x.published)) logits.set(v.id, await onnxLogits(await readFile(join(layout.onnx, v.file)), real, record.labels.length));
+    real.ids.forEach((id, row) => {
+      realPredictions.push({
+        clip: relative(realDir as string, id),
+        label: record.labels[real.labels[row] as number] as string,
+        predictions: Object.fromEntries([...logits].map(([v, l]) => [v, topOf(l, row, record.labels.length, record.labels)])),
+      });
+    });
+  }
   const generalization: ReportSection[] = [
     ...(unseen === undefined ? [] : [unseenEngineSection(unseenResults, unseen.count), unseenVoicesSection(unseenResults.filter((r) => onnxRecord.variants.find((v) => v.id === r.id)?.published))]),
     ...((record.holdouts ?? []).length === 0 ? [] : [leaveOneEngineOutSection(record.holdouts)]),
+    ...(realPredictions.length === 0 ? [] : [realSpeechSection(realPredictions, realVariants)]),
   ];
 
   const report = buildComparisonReport({
@@ -138,7 +167,7 @@ export async function runReportStage(input: { dataDir: string; runDir: string; u
         seconds: record.training.seconds,
       },
       onnx: onnxRecord,
-      generalization: { unseen: unseenResults, holdouts: record.holdouts ?? [] },
+      generalization: { unseen: unseenResults, holdouts: record.holdouts ?? [], realSpeech: realPredictions },
       latency: { cores, sweep: sweep.measurements, optimizationLevels: speed.measurements, optimizedGraphs: speed.optimizedGraphs },
       configHash: record.configHash,
       gitCommit: record.provenance.gitCommit,
