@@ -8,6 +8,7 @@ import { GRAPH_OPTIMIZATION_LEVELS } from '@whittle/eval';
 import type { GraphOptimizationLevel, OnnxProfile } from '@whittle/eval';
 import { defineCommand } from '../cli/command.ts';
 import { DEFAULT_KEYWORD_SPOTTER_CONFIG } from '../pipeline/keyword-spotter-config.ts';
+import { variantIdOfFile } from '../pipeline/onnx-files.ts';
 import { benchQuantizeVariants, type BenchVariant, type VariantGraph, type VariantLatency, type VariantProfile } from '../pipeline/quantize-latency.ts';
 import { QUIET_OPTION } from './common-options.ts';
 import { randomFeatureSet } from './random-feature-set.ts';
@@ -33,8 +34,10 @@ export async function findVariants(dir: string): Promise<BenchVariant[]> {
     throw new BadFileError(dir, err.code === 'ENOENT' ? 'missing' : err.message, "expected the onnx/ folder of a run ('whittle quantize' writes it)");
   });
   const variants = files
-    .filter((f) => /^model(_[A-Za-z0-9-]+)?\.onnx$/.test(f))
-    .map((f) => ({ id: f === 'model.onnx' ? 'fp32' : f.slice('model_'.length, -'.onnx'.length), path: join(dir, f) }))
+    .flatMap((f) => {
+      const id = variantIdOfFile(f);
+      return id === undefined ? [] : [{ id, path: join(dir, f) }];
+    })
     .sort((a, b) => (a.id === 'fp32' ? -1 : b.id === 'fp32' ? 1 : a.id.localeCompare(b.id)));
   if (variants.length === 0) throw new BadFileError(dir, 'has no model.onnx or model_*.onnx', 'pass --run <dir> of a quantized run');
   return variants;

@@ -135,6 +135,8 @@ export function withQuantizeFlags(
   }
   const epochs = o['qat-epochs'];
   if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 0)) throw new ConfigError(`Flag '--qat-epochs' must be an integer >= 0; got ${epochs}`);
-  const qat = epochs === undefined ? settings.qat : epochs === 0 ? null : resolveQatConfig({ ...(settings.qat ?? DEFAULT_QAT_CONFIG), epochs, quantize: int8 });
+  // QAT always fine-tunes towards the published int8 recipe, so its recorded config names that recipe.
+  const base = settings.qat ?? DEFAULT_QAT_CONFIG;
+  const qat = epochs === 0 || (epochs === undefined && settings.qat === null) ? null : resolveQatConfig({ ...base, epochs: epochs ?? base.epochs, quantize: int8 });
   return checkQuantizeSettings({ ...settings, int8, maxDrop, qat });
 }

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { BadFileError, KWS_LABELS, resolveFrontEndConfig, WhittleError } from '@whittle/datasets';
 import { evaluateVariants, renderReportMarkdown, buildComparisonReport, type VariantSpec } from '@whittle/eval';
 import { defineCommand } from '../cli/command.ts';
+import { PUBLISHED_ONNX_FILES } from '../pipeline/onnx-files.ts';
 import { normalized, speechIndex, splitFeatures } from '../pipeline/speech-features.ts';
 import { QUIET_OPTION } from './common-options.ts';
 
-/** Variant id for each file name transformers.js uses. */
-const VARIANT_FILES: Readonly<Record<string, string>> = { 'model.onnx': 'fp32', 'model_fp16.onnx': 'fp16', 'model_int8.onnx': 'int8', 'model_quantized.onnx': 'q8' };
+/** Variant id for each file name transformers.js uses (the ids the report and manifest use). */
+const VARIANT_FILES: Readonly<Record<string, string>> = Object.fromEntries(PUBLISHED_ONNX_FILES.map((f) => [f.file, f.id]));
 
 async function readJson(path: string): Promise<Record<string, unknown>> {
   const text = await readFile(path, 'utf8').catch(() => {

@@ -136,7 +136,7 @@ describe('whittle keyword-spotter --preset tiny', () => {
     const out = await run(['eval', '--model', join(models, 'keyword-spotter-tiny', '0.1.0'), '--data', join(work, 'data'), '--json', '--latency-runs', '5', '--cache', join(work, 'features')], capture());
     const result = JSON.parse(out);
     expect(result.clips).toBeGreaterThan(0);
-    expect(Object.keys(result.variants).sort()).toEqual(['fp16', 'fp32', 'int8', 'q8']);
+    expect(Object.keys(result.variants).sort()).toEqual(['dynamic-int8', 'fp16', 'fp32', 'int8']);
     const report = JSON.parse(await readFile(join(work, 'run', 'report', 'report.json'), 'utf8'));
     // Same clips as the report's test split (the model's training seed picks the same unknown/silence clips)...
     const train = JSON.parse(await readFile(join(work, 'run', 'train', 'train.json'), 'utf8'));

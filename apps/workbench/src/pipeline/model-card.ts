@@ -1,6 +1,7 @@
 // The published model's README.md: what it is, how to load it, and its measured numbers.
 
 import type { ComparisonReport } from '@whittle/eval';
+import { PUBLISHED_ONNX_FILES } from './onnx-files.ts';
 import type { OnnxRecord } from './quantize-stage.ts';
 import type { TrainRecord } from './train-stage.ts';
 
@@ -12,7 +13,7 @@ export function variantHeadline(report: ComparisonReport): Record<string, { accu
 }
 
 /** transformers.js picks the file by dtype: model{_fp16,_int8,_quantized}.onnx. */
-const TRANSFORMERS_DTYPE: Readonly<Record<string, string>> = { 'model.onnx': 'fp32', 'model_fp16.onnx': 'fp16', 'model_int8.onnx': 'int8', 'model_quantized.onnx': 'q8' };
+const TRANSFORMERS_DTYPE: Readonly<Record<string, string>> = Object.fromEntries(PUBLISHED_ONNX_FILES.map((f) => [f.file, f.dtype]));
 
 /** What the accuracy bound did to the int8 file. */
 function int8Line(onnxRecord: OnnxRecord): string {

@@ -46,6 +46,17 @@ describe('publishModel', () => {
     expect(await readFile(join(root, 'kws/0.1.0/onnx/model_int8.onnx'), 'utf8')).toBe('int8');
   });
 
+  it('publishes a new version when a file is added or dropped, even if the others are unchanged', async () => {
+    const { root, content } = await fixture('fp32', 'int8');
+    await publishModel(root, content, { reporter: SILENT_REPORTER });
+    const fp16 = `${content.onnxFiles['onnx/model.onnx'] as string}.fp16`;
+    await writeFile(fp16, 'fp16');
+    const added = { ...content, onnxFiles: { ...content.onnxFiles, 'onnx/model_fp16.onnx': fp16 } };
+    expect(await publishModel(root, added, { reporter: SILENT_REPORTER })).toMatchObject({ kind: 'published', version: '0.1.1' });
+    expect(await publishModel(root, added, { reporter: SILENT_REPORTER })).toMatchObject({ kind: 'unchanged', version: '0.1.1' });
+    expect(await publishModel(root, content, { reporter: SILENT_REPORTER })).toMatchObject({ kind: 'published', version: '0.1.2' });
+  });
+
   it('refuses to overwrite an explicit existing version with different files', async () => {
     const { root, content } = await fixture('fp32', 'int8');
     await publishModel(root, content, { version: '1.0.0', reporter: SILENT_REPORTER });

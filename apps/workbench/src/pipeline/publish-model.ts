@@ -69,6 +69,9 @@ export async function publishModel(root: string, content: PublishContent, option
   const hashes = await Promise.all(onnx.map(([, from]) => sha256File(from)));
   const sameModels = async (version: string) => {
     const dir = join(root, content.name, version);
+    // Same files, not only same bytes: a mode added or dropped is a new version too.
+    const files = (await readdir(join(dir, 'onnx')).catch(() => [] as string[])).map((f) => `onnx/${f}`).sort();
+    if (files.join('\n') !== onnx.map(([to]) => to).sort().join('\n')) return false;
     const published = await Promise.all(onnx.map(([to]) => sha256File(join(dir, to)).catch(() => '')));
     return published.every((h, i) => h === hashes[i]);
   };

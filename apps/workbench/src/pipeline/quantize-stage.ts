@@ -1,8 +1,8 @@
 // Stage 3: export the trained tfjs model to ONNX fp32 (parity-checked), then build every quantized mode from it:
 // the published accuracy-aware static int8, fp16, dynamic int8, QAT int8 and the static recipes compared with them.
 
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { SeededRandom, WhittleError, writeDirAtomic, type FeatureSet, type Reporter } from '@whittle/datasets';
 import { loadLayersModel } from '@whittle/distill';
 import {
@@ -28,6 +28,7 @@ import {
 } from '@whittle/quantize';
 import { useTfBackend } from '../runtime/tf-backend.ts';
 import { onnxAccuracy, onnxLogits } from './onnx-accuracy.ts';
+import { publishedFile, type PublishedVariantId } from './onnx-files.ts';
 import { checkQuantizeSettings, comparisonConfig, DEFAULT_QUANTIZE_SETTINGS, type QuantizeSettings } from './quantize-settings.ts';
 import { runLayout } from './run-layout.ts';
 import { normalized, speechIndex, splitFeatures } from './speech-features.ts';
@@ -113,6 +114,7 @@ function feedsOf(set: FeatureSet, rows: readonly number[]): CalibrationFeed[] {
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+const idAndFile = (id: PublishedVariantId) => ({ id, file: publishedFile(id).file });
 
 /** Human words for a static recipe (report and model card). */
 export function describeStatic(config: StaticQuantizeConfig): string {
@@ -195,7 +197,7 @@ export async function runQuantizeStage(input: QuantizeStageInput): Promise<OnnxR
   };
 
   const variants: OnnxVariantRecord[] = [];
-  const files = new Map<string, Uint8Array>([['model.onnx', fp32Bytes]]);
+  const files = new Map<string, Uint8Array>([[publishedFile('fp32').file, fp32Bytes]]);
   const add = async (variant: Omit<OnnxVariantRecord, 'bytes' | 'validationAccuracy'>, m: OnnxModel, known?: number): Promise<void> => {
     const bytes = encodeOnnxModel(m);
     files.set(variant.file, bytes);
@@ -203,7 +205,7 @@ export async function runQuantizeStage(input: QuantizeStageInput): Promise<OnnxR
     variants.push({ ...variant, bytes: bytes.byteLength, validationAccuracy: accuracy });
     reporter.info(`${variant.id}: ${bytes.byteLength.toLocaleString('en-US')} bytes (${((100 * bytes.byteLength) / fp32Bytes.byteLength).toFixed(1)}% of fp32), validation ${pct(accuracy)}`);
   };
-  variants.push({ id: 'fp32', file: 'model.onnx', mode: 'fp32', description: `ONNX fp32, opset ${exportConfig.opset}, batch norm folded`, bytes: fp32Bytes.byteLength, validationAccuracy: fp32Validation, published: true });
+  variants.push({ ...idAndFile('fp32'), mode: 'fp32', description: `ONNX fp32, opset ${exportConfig.opset}, batch norm folded`, bytes: fp32Bytes.byteLength, validationAccuracy: fp32Validation, published: true });
 
   // The published int8: quantize, rank layers by how much each alone hurts the output, then keep the
   // most damaging ones in float until the validation drop is within the bound.
@@ -227,11 +229,11 @@ export async function runQuantizeStage(input: QuantizeStageInput): Promise<OnnxR
     reporter.warn(`int8 stays ${fallback.drop.toFixed(2)} points below fp32 on validation even with every layer in float; the bound was ${settings.maxDrop}`);
   }
   const kept = fallback.keptFloat.length === 0 ? '' : `; ${fallback.keptFloat.length} layer(s) kept float for --max-drop ${settings.maxDrop}: ${fallback.keptFloat.join(', ')}`;
-  await add({ id: 'int8', file: 'model_int8.onnx', mode: 'static', description: `${describeStatic(settings.int8)}${kept}`, published: true }, fallback.model, fallback.accuracy);
+  await add({ ...idAndFile('int8'), mode: 'static', description: `${describeStatic(settings.int8)}${kept}`, published: true }, fallback.model, fallback.accuracy);
 
-  await add({ id: 'fp16', file: 'model_fp16.onnx', mode: 'float16', description: 'float16 weights and compute, float32 input and logits', published: true }, convertToFloat16(fp32, settings.float16));
+  await add({ ...idAndFile('fp16'), mode: 'float16', description: 'float16 weights and compute, float32 input and logits', published: true }, convertToFloat16(fp32, settings.float16));
   await add(
-    { id: 'dynamic-int8', file: 'model_quantized.onnx', mode: 'dynamic', description: `dynamic int8: ${settings.dynamic.weights.granularity} int8 weights on dense layers, uint8 activations quantized at run time; convolutions float`, published: true },
+    { ...idAndFile('dynamic-int8'), mode: 'dynamic', description: `dynamic int8: ${settings.dynamic.weights.granularity} int8 weights on dense layers, uint8 activations quantized at run time; convolutions float`, published: true },
     quantizeDynamic(fp32, settings.dynamic),
   );
 
@@ -260,7 +262,7 @@ export async function runQuantizeStage(input: QuantizeStageInput): Promise<OnnxR
     await add({ id: comparison.id, file: `variants/${comparison.id}.onnx`, mode: 'static', description: describeStatic(recipe), published: false }, quantizeStatic(fp32, await rangesFor(recipe.calibration), recipe));
   }
 
-  const int8Bytes = files.get('model_int8.onnx') as Uint8Array;
+  const int8Bytes = files.get(publishedFile('int8').file) as Uint8Array;
   const onnxRecord: OnnxRecord = {
     opset: exportConfig.opset,
     parity,
@@ -285,7 +287,7 @@ export async function runQuantizeStage(input: QuantizeStageInput): Promise<OnnxR
     async (tmp) => {
       await writeFile(join(tmp, 'layer-report.json'), `${JSON.stringify(layerReport, null, 2)}\n`);
       for (const [file, bytes] of files) {
-        if (file.includes('/')) await import('node:fs/promises').then((fs) => fs.mkdir(join(tmp, file, '..'), { recursive: true }));
+        await mkdir(dirname(join(tmp, file)), { recursive: true });
         await writeFile(join(tmp, file), bytes);
       }
       await writeFile(join(tmp, 'onnx.json'), `${JSON.stringify(onnxRecord, null, 2)}\n`);

@@ -2,7 +2,9 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { SeededRandom, SILENT_REPORTER, WhittleError, type Reporter } from '@whittle/datasets';
-import { collectMinMax, type CalibrationFeed } from '../calibrate/collect-min-max.ts';
+import type { CalibrationFeed } from '../calibrate/collect-min-max.ts';
+import { collectRanges } from '../calibrate/collect-ranges.ts';
+import type { CalibrationConfig } from '../quantize/static-quantize-config.ts';
 import { resolveExportConfig, type ExportConfig } from '../export/export-config.ts';
 import { exportLayersModel } from '../export/export-layers-model.ts';
 import type { OnnxModel } from '../onnx/onnx-model.ts';
@@ -19,7 +21,7 @@ export interface QatData {
 
 export interface QatOptions {
   readonly reporter?: Reporter;
-  /** Ranges of the fp32 export's calibrated tensors; default: collectMinMax on `quantize.calibration.samples` seeded rows of `data`. */
+  /** Ranges of the fp32 export's calibrated tensors; default: `quantize.calibration` (its method) on `samples` seeded rows of `data`. */
   readonly ranges?: TensorRanges;
   /** The export config the model will be exported with (tensor names in `ranges` depend on `inputName`). */
   readonly exportConfig?: Partial<ExportConfig>;
@@ -54,8 +56,9 @@ function checkData(model: tf.LayersModel, data: QatData): { count: number; strid
   return { count, stride, numClasses };
 }
 
-/** MinMax ranges from `samples` seeded rows, in feeds of up to 32 rows. */
-async function calibrate(fp32: OnnxModel, data: QatData, samples: number, rng: SeededRandom, stride: number): Promise<TensorRanges> {
+/** Ranges by the recipe's calibration method from `samples` seeded rows, in feeds of up to 32 rows. */
+async function calibrate(fp32: OnnxModel, data: QatData, calibration: CalibrationConfig, rng: SeededRandom, stride: number): Promise<TensorRanges> {
+  const samples = calibration.samples;
   const count = data.dims[0] as number;
   const rows = rng.shuffle(Array.from({ length: count }, (_, i) => i)).slice(0, Math.min(samples, count));
   const inputName = fp32.graph.inputs[0]?.name as string;
@@ -66,7 +69,8 @@ async function calibrate(fp32: OnnxModel, data: QatData, samples: number, rng: S
     chunk.forEach((r, i) => x.set(data.x.subarray(r * stride, (r + 1) * stride), i * stride));
     feeds.push({ [inputName]: { data: x, dims: [chunk.length, ...data.dims.slice(1)] } });
   }
-  return collectMinMax(fp32, feeds, {});
+  // The recipe's own method: the fake-quant must train against the ranges the export will use.
+  return collectRanges(fp32, feeds, calibration);
 }
 
 /**
@@ -89,7 +93,7 @@ export async function quantizationAwareFineTune(model: tf.LayersModel, data: Qat
   const { count, stride, numClasses } = checkData(model, data);
   const fp32 = exportLayersModel(model, resolveExportConfig(options.exportConfig));
   const rng = new SeededRandom(cfg.seed);
-  const ranges = options.ranges ?? (await calibrate(fp32, data, cfg.quantize.calibration.samples, rng.fork(1), stride));
+  const ranges = options.ranges ?? (await calibrate(fp32, data, cfg.quantize.calibration, rng.fork(1), stride));
   const fq = buildFakeQuantModel(model, fp32, ranges, cfg.quantize);
   const shuffle = rng.fork(2);
 

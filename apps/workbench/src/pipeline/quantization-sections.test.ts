@@ -1,0 +1,41 @@
+// The quantization report tables: Δ has the variants table's sign, the targets are judged, fallback steps are listed.
+import { describe, expect, it } from 'vitest';
+import type { VariantReport } from '@whittle/eval';
+import { fallbackSection, modesSection } from './quantization-sections.ts';
+import type { OnnxRecord } from './quantize-stage.ts';
+
+const variant = (id: string, file: string, bytes: number, validationAccuracy: number) => ({ id, file, mode: 'static' as const, description: id, bytes, validationAccuracy, published: true });
+const evaluated = (id: string, accuracy: number) => ({ id, metrics: { accuracy }, latency: { p50: 0.1, p95: 0.2 } }) as unknown as VariantReport;
+
+const record = {
+  variants: [variant('fp32', 'model.onnx', 1000, 0.98), variant('int8', 'model_int8.onnx', 333, 0.975), variant('fp16', 'model_fp16.onnx', 520, 0.982)],
+  int8: { maxDrop: 0.3, baselineAccuracy: 0.98, accuracy: 0.978, drop: 0.2, withinBound: true, keptFloat: ['dw_4'], steps: [
+    { keptFloat: [], accuracy: 0.975, drop: 0.5, evaluated: true },
+    { keptFloat: ['dw_4'], accuracy: 0.978, drop: 0.2, evaluated: true },
+  ] },
+} as unknown as OnnxRecord;
+
+describe('modesSection', () => {
+  const section = modesSection(record, [evaluated('fp32', 0.97), evaluated('int8', 0.965), evaluated('fp16', 0.97)]);
+
+  it('gives Δ as variant minus fp32 on both splits', () => {
+    const int8 = section.table?.rows.find((r) => r[0] === 'int8');
+    expect(int8?.slice(3, 9)).toEqual(['97.50%', '-0.50', '96.50%', '-0.50', '333', '33.3%']);
+  });
+
+  it('judges the targets on test: int8 within 0.3 points at <= 30% of the bytes, fp16 within 0.1 at <= 55%', () => {
+    expect(section.text).toContain('int8 misses "within 0.3 points" (-0.50) and misses "at most 30% of the bytes" (33.3%)');
+    expect(section.text).toContain('fp16 meets "within 0.1 points" (+0.00) and meets "at most 55% of the bytes" (52.0%)');
+  });
+});
+
+describe('fallbackSection', () => {
+  it('lists every step and names the layers kept float', () => {
+    const section = fallbackSection(record);
+    expect(section.text).toContain('1 layer(s) stayed float: dw_4');
+    expect(section.table?.rows).toEqual([
+      ['0', '(none)', '97.50%', '0.50'],
+      ['1', 'dw_4', '97.80%', '0.20'],
+    ]);
+  });
+});
