@@ -1,6 +1,6 @@
 // Flags several commands share, declared once.
 
-import { ConfigError, DEFAULT_AUGMENT_CONFIG, NO_AUGMENT_CONFIG } from '@whittle/datasets';
+import { ConfigError, DEFAULT_AUGMENT_CONFIG, NO_AUGMENT_CONFIG, resolveAugmentConfig } from '@whittle/datasets';
 import { DEFAULT_DISTILLATION_LOSS, resolveTrainingLoss } from '@whittle/distill';
 import { DEFAULT_CALIBRATION_CONFIGS, DEFAULT_QAT_CONFIG, resolveQatConfig, resolveStaticQuantizeConfig, type CalibrationMethod } from '@whittle/quantize';
 import type { KeywordSpotterConfig } from '../pipeline/keyword-spotter-config.ts';
@@ -69,13 +69,18 @@ export const TEACHER_OPTIONS = {
   'teacher-epochs': { kind: 'number', description: "epochs for a zoo teacher (default: the preset's)", integer: true },
   alpha: { kind: 'number', description: `weight of the teacher term in α·T²·KL + (1−α)·CE (default ${DEFAULT_KD.alpha})` },
   temperature: { kind: 'number', description: `softmax temperature T of the teacher term (default ${DEFAULT_KD.temperature})` },
-  augment: { kind: 'string', description: 'training augmentation: speech (time shift, noise copies, SpecAugment) or none', choices: ['speech', 'none'] },
+  augment: {
+    kind: 'string',
+    description: "training augmentation: speech (the preset's: time shift, noise copies, SpecAugment), voice-channel (speech plus speed, pitch, reverb, band-limit, gain and clipping) or none",
+    choices: ['speech', 'voice-channel', 'none'],
+  },
+  'leave-one-out': { kind: 'string', description: "engines the student's recipe is also trained without, comma-separated (default: the preset's, espeak,flite), or none" },
 } as const;
 
-/** The preset with --teacher, --teacher-epochs, --alpha, --temperature and --augment applied (each validated). */
+/** The preset with --teacher, --teacher-epochs, --alpha, --temperature, --augment and --leave-one-out applied (each validated). */
 export function withDistillFlags(
   config: KeywordSpotterConfig,
-  o: { teacher?: string | undefined; 'teacher-epochs'?: number | undefined; alpha?: number | undefined; temperature?: number | undefined; augment?: string | undefined },
+  o: { teacher?: string | undefined; 'teacher-epochs'?: number | undefined; alpha?: number | undefined; temperature?: number | undefined; augment?: string | undefined; 'leave-one-out'?: string | undefined },
 ): KeywordSpotterConfig {
   const presetTeacher = config.distill.teacher;
   const zooEpochs = o['teacher-epochs'] ?? (presetTeacher.kind === 'zoo' ? presetTeacher.epochs : 8);
@@ -83,8 +88,23 @@ export function withDistillFlags(
     o.teacher !== undefined ? teacherChoiceFrom(o.teacher, zooEpochs) : presetTeacher.kind === 'zoo' ? { ...presetTeacher, epochs: zooEpochs } : presetTeacher;
   const base = config.distill.loss.kind === 'distillation' ? config.distill.loss : DEFAULT_KD;
   const loss = resolveTrainingLoss({ kind: 'distillation', alpha: o.alpha ?? base.alpha, temperature: o.temperature ?? base.temperature });
-  const augment = o.augment === undefined ? config.augment : o.augment === 'none' ? NO_AUGMENT_CONFIG : DEFAULT_AUGMENT_CONFIG;
-  return { ...config, augment, distill: { teacher, loss } };
+  // 'speech' is the preset's own speech augmentation (its SpecAugment is sized for its front end); 'voice-channel' adds
+  // speed, pitch, reverb, band-limit, gain and clipping to it; 'none' turns everything off.
+  const speech = config.augment.preset === 'speech' ? config.augment : DEFAULT_AUGMENT_CONFIG;
+  const augment =
+    o.augment === undefined
+      ? config.augment
+      : o.augment === 'none'
+        ? NO_AUGMENT_CONFIG
+        : o.augment === 'speech'
+          ? speech
+          : resolveAugmentConfig({ preset: 'voice-channel', copies: speech.copies, specAugment: speech.specAugment });
+  const lo = o['leave-one-out'];
+  const leaveOneEngineOut = lo === undefined ? config.generalization.leaveOneEngineOut : lo === 'none' ? [] : lo.split(',').map((e) => e.trim());
+  for (const e of leaveOneEngineOut) {
+    if (e !== 'espeak' && e !== 'flite') throw new ConfigError(`Flag '--leave-one-out' takes espeak, flite or none; got '${e}'`);
+  }
+  return { ...config, augment, distill: { teacher, loss }, generalization: { ...config.generalization, leaveOneEngineOut } };
 }
 
 export const QUANTIZE_OPTIONS = {

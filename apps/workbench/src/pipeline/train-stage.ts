@@ -3,13 +3,15 @@
 import { writeFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { assertNoHeldOutEngine, KWS_LABELS, writeDirAtomic, type FeatureNormalization, type FeatureSet, type Reporter } from '@whittle/datasets';
-import { accuracyOf, resolveTrainConfig, saveLayersModel, type TrainResult } from '@whittle/distill';
+import { accuracyOf, predictLogits, resolveTrainConfig, saveLayersModel, type TrainResult } from '@whittle/distill';
+import { argmaxRows } from '@whittle/eval';
 import { useTfBackend } from '../runtime/tf-backend.ts';
 import { collectProvenance, configHash, type Provenance } from '../runtime/provenance.ts';
 import type { KeywordSpotterConfig } from './keyword-spotter-config.ts';
 import { runLayout } from './run-layout.ts';
 import { prepareTeacher, roleSummary, type RoleSummary } from './teacher-stage.ts';
 import { leaveOneEngineOut, type EngineHoldoutResult } from './leave-one-engine-out.ts';
+import { accuracyByVoice, type GroupAccuracy } from './speaker-groups.ts';
 import { trainRole, type RoleData, type TrainedRole, type TrainRole } from './train-role.ts';
 import { augmentedTrainingViews, normalized, speechIndex, splitAudio, splitFeatures, summarizeDataset, trainingNormalization, type DatasetSummary } from './speech-features.ts';
 
@@ -29,6 +31,8 @@ export interface TrainRecord {
   readonly backend: { readonly name: string; readonly rejected: readonly { name: string; reason: string }[] };
   readonly training: TrainResult;
   readonly tfjsTest: { readonly accuracy: number; readonly count: number };
+  /** The shipped student (tfjs fp32) on the unseen engine, when its clips were given: overall and per voice, weakest first. */
+  readonly unseenEngine?: { readonly overall: GroupAccuracy; readonly perVoice: readonly GroupAccuracy[] };
   /** The student's recipe trained without each engine in `config.generalization.leaveOneEngineOut`, measured on it. */
   readonly holdouts: readonly EngineHoldoutResult[];
   readonly provenance: Provenance;
@@ -118,6 +122,11 @@ export async function runTrainStage(input: {
   );
   const model = chosen.model;
   const testLogits = chosen.testLogits;
+  const unseenSet = unseenEngine === undefined ? undefined : normalized(unseenEngine, norm);
+  const unseenResult = unseenSet === undefined ? undefined : accuracyByVoice(unseenSet, argmaxRows(predictLogits(model, unseenSet), KWS_LABELS.length), 'unseen engine');
+  if (unseenResult !== undefined) {
+    reporter.info(`student on the unseen engine: ${(unseenResult.overall.accuracy * 100).toFixed(2)}% of ${unseenResult.overall.clips} clips; ${unseenResult.perVoice.map((v) => `${v.group} ${(v.accuracy * 100).toFixed(2)}%`).join(', ')}`);
+  }
   const training = chosen.record.training;
   const record: TrainRecord = {
     config,
@@ -131,6 +140,7 @@ export async function runTrainStage(input: {
     backend: { name: backend.name, rejected: backend.failures },
     training,
     tfjsTest: { accuracy: accuracyOf(testLogits, testSet.labels), count: testSet.count },
+    ...(unseenResult === undefined ? {} : { unseenEngine: { overall: unseenResult.overall, perVoice: unseenResult.perVoice } }),
     holdouts,
     provenance,
     finishedAt: new Date().toISOString(),

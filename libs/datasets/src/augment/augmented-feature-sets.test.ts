@@ -1,4 +1,4 @@
-// Augmented copies: same rows and labels as the sources, reproducible per seed, order-independent, cached.
+// Augmented copies: same rows and labels as the sources, reproducible per seed, order-independent, cached under stable keys.
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,6 +113,27 @@ describe('extractAugmentedFeatures', () => {
     // Without noise the bank does not matter.
     const quiet = resolveAugmentConfig({ copies: 2, noise: { probability: 0 } });
     expect(await key(quiet, 7, [])).toBe(await key(quiet, 7, bank));
+  });
+
+  it('keys copies exactly as before the waveform stages existed, and adds each stage only when it can fire', async () => {
+    // Taken before the voice and channel stages were added; cached copies of older runs stay valid.
+    const before = ['c92b1a8ef96c3924ce3d221d9404a6cdc38a33dcd58de2fe8db9407f16bbedc4', '971ff26c559b66c08c03fd5a300aca4472eaf38f5acab23ccfc732fc9919024d'];
+    const keys = async (c: typeof config) => (await extractAugmentedFeatures(sources, frontEnd, load, bank, c, 7)).map((s) => s.key);
+    expect(await keys(config)).toEqual(before);
+    expect(await keys(resolveAugmentConfig({ copies: 2, reverb: { probability: 0 }, gain: { probability: 0 } }))).toEqual(before);
+    const reverb = await keys(resolveAugmentConfig({ copies: 2, reverb: { probability: 0.3 } }));
+    expect(reverb[0]).not.toBe(before[0]);
+    expect((await keys(resolveAugmentConfig({ copies: 2, reverb: { probability: 0.3, wet: [0.2, 0.4] } })))[0]).not.toBe(reverb[0]);
+    expect((await keys(resolveAugmentConfig({ copies: 2, reverb: { probability: 0.3 }, speed: { probability: 0 } })))[0]).toBe(reverb[0]);
+  });
+
+  it('featurises voice-channel copies that differ from the default ones', async () => {
+    const preset = resolveAugmentConfig({ preset: 'voice-channel', copies: 1 });
+    const [plain] = await extractAugmentedFeatures(sources, frontEnd, load, bank, resolveAugmentConfig({ copies: 1 }), 7);
+    const [voiced] = await extractAugmentedFeatures(sources, frontEnd, load, bank, preset, 7);
+    expect(voiced!.features.every(Number.isFinite)).toBe(true);
+    expect(voiced!.key).not.toBe(plain!.key);
+    expect(Array.from(voiced!.features)).not.toEqual(Array.from(plain!.features));
   });
 
   it('returns nothing for zero copies and rejects a bad seed or a missing noise bank by name and value', async () => {

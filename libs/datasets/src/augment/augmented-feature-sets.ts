@@ -12,7 +12,7 @@ import { FbankExtractor } from '../features/fbank-extractor.ts';
 import type { FeatureSet } from '../features/feature-set.ts';
 import type { FrontEndConfig } from '../features/front-end-config.ts';
 import { hashFeatureSources } from '../features/hash-feature-sources.ts';
-import { resolveAugmentConfig, type AugmentConfig } from './augment-config.ts';
+import { resolveAugmentConfig, WAVEFORM_STAGES, type AugmentConfig } from './augment-config.ts';
 import { augmentWaveform } from './augment-waveform.ts';
 import type { NoiseBank } from './noise-bank.ts';
 
@@ -34,12 +34,13 @@ export interface AugmentedFeatureSet extends FeatureSet {
 
 /**
  * `config.copies` feature sets of raw (unnormalised) log-mel features, each row an augmented
- * (time-shifted, noise-mixed; see augmentWaveform) version of the same row of `sources`.
+ * (voice, time shift, room, channel, noise, level; see augmentWaveform) version of the same row of `sources`.
  * Row i of copy k draws from its own generator seeded by (seed, k, sources[i].id), so a row does not
  * depend on the other rows, on the order copies are computed in, or on how many copies are asked for.
- * Each copy is cached under a hash of the front end, the time shift and noise settings, the seed, the
- * copy index, every source's id, label, offset and file bytes, and the noise bank's samples; the
- * SpecAugment settings are left out since masks are applied later, to batches.
+ * Each copy is cached under a hash of the front end, the time shift and noise settings, the settings
+ * of the waveform stages that can fire, the seed, the copy index, every source's id, label, offset
+ * and file bytes, and the noise bank's samples; the SpecAugment settings are left out since masks
+ * are applied later, to batches.
  *
  * @example const copies = await extractAugmentedFeatures(train, frontEnd, load, bank, config, 7, { cacheDir })
  */
@@ -121,7 +122,11 @@ function rowSeed(seed: number, copy: number, id: string): number {
 
 async function baseKey(sources: readonly FeatureSource[], frontEnd: FrontEndConfig, config: AugmentConfig, seed: number, noiseBank: NoiseBank): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ v: 1, frontEnd, timeShift: config.timeShift, noise: config.noise, seed }));
+  // Only the waveform stages that can fire join the key, and only when there are any, so a config
+  // without them keys exactly as it did before they existed and its cached copies stay valid.
+  const stages = Object.fromEntries(WAVEFORM_STAGES.flatMap((s) => (config[s] !== undefined && config[s].probability > 0 ? [[s, config[s]]] : [])));
+  const waveform = Object.keys(stages).length > 0 ? { waveform: stages } : {};
+  hash.update(JSON.stringify({ v: 1, frontEnd, timeShift: config.timeShift, noise: config.noise, seed, ...waveform }));
   await hashFeatureSources(hash, sources);
   // The bank matters only when noise is mixed; a different bank then means different copies.
   if (config.noise.probability > 0) {
