@@ -3,6 +3,7 @@
 import * as ort from 'onnxruntime-node';
 import { WhittleError } from '@whittle/datasets';
 import { summarizeLatency, type LatencyStats } from '../metrics/latency-stats.ts';
+import { checkSample, tileSample } from './input-sample.ts';
 import { DEFAULT_ONNX_IO, GRAPH_OPTIMIZATION_LEVELS, openOnnxSession, requireIo, type GraphOptimizationLevel } from './onnx-session.ts';
 
 export interface LatencyOptions {
@@ -17,13 +18,6 @@ export interface LatencyOptions {
 
 function positiveInteger(value: number, what: string, where: string): void {
   if (!Number.isInteger(value) || value < 1) throw new WhittleError('INVALID_ARGUMENT', `Option '${what}' for ${where} must be a positive integer; got ${value}`);
-}
-
-function checkSample(sample: Float32Array, dims: readonly number[], where: string): void {
-  const expected = dims.reduce((a, b) => a * b, 1);
-  if (sample.length !== expected) {
-    throw new WhittleError('INVALID_ARGUMENT', `Argument 'sample' for ${where} must hold ${expected} values for dims [${dims.join(', ')}]; got ${sample.length}`);
-  }
 }
 
 /** Time `runs` runs of an open session on one fixed input, after `warmup` untimed runs. */
@@ -105,12 +99,6 @@ interface Slot {
   readonly samples: number[];
 }
 
-function tile(sample: Float32Array, times: number): Float32Array {
-  const out = new Float32Array(sample.length * times);
-  for (let i = 0; i < times; i++) out.set(sample, i * sample.length);
-  return out;
-}
-
 function checkSweep(paths: readonly string[], sample: Float32Array, sampleDims: readonly number[], o: LatencySweepOptions): readonly GraphOptimizationLevel[] {
   const where = "'measureOnnxLatencySweep'";
   if (paths.length === 0) throw new WhittleError('INVALID_ARGUMENT', `Argument 'paths' passed to ${where} must name at least one model`);
@@ -151,7 +139,7 @@ export async function measureOnnxLatencySweep(paths: readonly string[], sample: 
           sessions.push(session);
           requireIo(path, 'input', inputName, session.inputNames);
           for (const batch of options.batches) {
-            const feeds = { [inputName]: new ort.Tensor('float32', tile(sample, batch), [batch, ...sampleDims]) };
+            const feeds = { [inputName]: new ort.Tensor('float32', tileSample(sample, batch), [batch, ...sampleDims]) };
             for (let i = 0; i < options.warmup; i++) await session.run(feeds);
             slots.push({ path, config: { batch, threads, optimization }, session, feeds, samples: [] });
           }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { BadFileError, WhittleError } from '@whittle/datasets';
 import { percentile } from '../metrics/percentile.ts';
+import { checkSample, tileSample } from './input-sample.ts';
 import { DEFAULT_ONNX_IO, openOnnxSession, requireIo, type GraphOptimizationLevel } from './onnx-session.ts';
 
 /** One node of the graph onnxruntime ran (after its fusions), averaged over the profiled runs. */
@@ -143,17 +144,14 @@ export async function profileOnnxModel(path: string, sample: Float32Array, sampl
   for (const [what, v, min] of [['runs', options.runs, 1], ['warmup', options.warmup, 0], ['batch', batch, 1]] as const) {
     if (!Number.isInteger(v) || v < min) throw new WhittleError('INVALID_ARGUMENT', `Option '${what}' for profiling '${path}' must be an integer >= ${min}; got ${v}`);
   }
-  const perSample = sampleDims.reduce((a, b) => a * b, 1);
-  if (sample.length !== perSample) throw new WhittleError('INVALID_ARGUMENT', `Argument 'sample' for profiling '${path}' must hold ${perSample} values for dims [${sampleDims.join(', ')}]; got ${sample.length}`);
+  checkSample(sample, sampleDims, `profiling '${path}'`);
   const inputName = options.inputName ?? DEFAULT_ONNX_IO.inputName;
   const dir = await mkdtemp(join(tmpdir(), 'whittle-profile-'));
   try {
     const session = await openOnnxSession(path, options.threads, { optimization: options.optimization ?? 'all', profileFilePrefix: join(dir, 'profile') });
     try {
       requireIo(path, 'input', inputName, session.inputNames);
-      const data = new Float32Array(perSample * batch);
-      for (let i = 0; i < batch; i++) data.set(sample, i * perSample);
-      const feeds = { [inputName]: new ort.Tensor('float32', data, [batch, ...sampleDims]) };
+      const feeds = { [inputName]: new ort.Tensor('float32', tileSample(sample, batch), [batch, ...sampleDims]) };
       for (let i = 0; i < options.warmup + options.runs; i++) await session.run(feeds);
       // onnxruntime-node's endProfiling returns nothing; the file is the only profile-named one in our temp dir.
       session.endProfiling();

@@ -3,8 +3,10 @@
 import * as ort from 'onnxruntime-node';
 import { WhittleError } from '@whittle/datasets';
 import type { OnnxModel } from '../onnx/onnx-model.ts';
+import { withGraphOutputs } from '../onnx/with-graph-outputs.ts';
 import { encodeOnnxModel } from '../proto/encode-onnx-model.ts';
 import { planQdq } from '../quantize/qdq-plan.ts';
+import { feedBatches } from './feed-batches.ts';
 
 /** One calibration input: graph input name -> float32 data with its dims (batch first). */
 export type CalibrationFeed = Readonly<Record<string, { readonly data: Float32Array; readonly dims: readonly number[] }>>;
@@ -20,27 +22,6 @@ export interface CalibrationRunOptions {
 export interface CalibrationRun {
   readonly samples: number;
   readonly calibrated: readonly string[];
-}
-
-function concatFeeds(feeds: readonly CalibrationFeed[], names: readonly string[]): Record<string, ort.Tensor> {
-  const out: Record<string, ort.Tensor> = {};
-  for (const name of names) {
-    const parts = feeds.map((f) => f[name] as { data: Float32Array; dims: readonly number[] });
-    const first = parts[0] as { dims: readonly number[] };
-    const data = new Float32Array(parts.reduce((n, p) => n + p.data.length, 0));
-    let offset = 0;
-    for (const p of parts) {
-      data.set(p.data, offset);
-      offset += p.data.length;
-    }
-    out[name] = new ort.Tensor('float32', data, [parts.reduce((n, p) => n + (p.dims[0] as number), 0), ...first.dims.slice(1)]);
-  }
-  return out;
-}
-
-/** Feeds can share a run when every input has the same non-batch dims. */
-function batchKey(feed: CalibrationFeed, names: readonly string[]): string {
-  return names.map((n) => feed[n]?.dims.slice(1).join('x')).join('|');
 }
 
 /**
@@ -61,48 +42,25 @@ export async function runCalibration(
   options: CalibrationRunOptions = {},
   caller = 'runCalibration',
 ): Promise<CalibrationRun> {
-  const batchSize = options.batchSize ?? 32;
   const threads = options.threads ?? 1;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new WhittleError('INVALID_ARGUMENT', `Argument 'batchSize' passed to '${caller}' must be a positive integer; got ${batchSize}`);
   const { graph } = model;
   const inputNames = graph.inputs.map((i) => i.name);
+  const batches = feedBatches(feeds, inputNames, options.batchSize ?? 32, caller, 'Calibration feed');
   const plan = planQdq(graph);
   const fromFeeds = plan.calibrated.filter((t) => inputNames.includes(t));
-  const outputNames = new Set(graph.outputs.map((o) => o.name));
-  const extra = plan.calibrated.filter((t) => !inputNames.includes(t) && !outputNames.has(t));
-  const augmented: OnnxModel = {
-    ...model,
-    graph: { ...graph, outputs: [...graph.outputs, ...extra.map((name) => ({ name, elemType: 'float32' as const, shape: undefined }))] },
-  };
   const fetches = plan.calibrated.filter((t) => !inputNames.includes(t));
 
   let samples = 0;
-  const session = await ort.InferenceSession.create(encodeOnnxModel(augmented), { intraOpNumThreads: threads, interOpNumThreads: 1 });
+  const session = await ort.InferenceSession.create(encodeOnnxModel(withGraphOutputs(model, fetches)), { intraOpNumThreads: threads, interOpNumThreads: 1 });
   try {
-    let pending: CalibrationFeed[] = [];
-    let pendingKey = '';
-    const flush = async (): Promise<void> => {
-      if (pending.length === 0) return;
-      const inputs = concatFeeds(pending, inputNames);
-      pending = [];
+    for await (const { inputs, samples: rows } of batches) {
+      samples += rows;
       for (const name of fromFeeds) onValues(name, inputs[name]?.data as Float32Array);
       if (fetches.length > 0) {
         const results = await session.run(inputs, fetches);
         for (const name of fetches) onValues(name, results[name]?.data as Float32Array);
       }
-    };
-    for await (const feed of feeds) {
-      const names = Object.keys(feed);
-      if (names.length !== inputNames.length || !inputNames.every((n) => names.includes(n))) {
-        throw new WhittleError('INVALID_ARGUMENT', `Calibration feed has inputs [${names.join(', ')}]; the model expects [${inputNames.join(', ')}]`);
-      }
-      const key = batchKey(feed, inputNames);
-      if (pending.length >= batchSize || (pending.length > 0 && key !== pendingKey)) await flush();
-      pendingKey = key;
-      pending.push(feed);
-      samples += feed[inputNames[0] as string]?.dims[0] ?? 1;
     }
-    await flush();
   } finally {
     await session.release();
   }

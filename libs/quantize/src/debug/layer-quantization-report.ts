@@ -1,18 +1,19 @@
 // Per-layer debugging of static quantization: how much error each quantized node adds, and which ones hurt the output most.
 
 import * as ort from 'onnxruntime-node';
-import { WhittleError } from '@whittle/datasets';
+import { UnsupportedError, WhittleError } from '@whittle/datasets';
 import type { CalibrationFeed } from '../calibrate/collect-min-max.ts';
-import type { OnnxGraph, OnnxModel, OnnxNode, OnnxTensor } from '../onnx/onnx-model.ts';
+import { feedBatches, type FeedBatch } from '../calibrate/feed-batches.ts';
+import type { OnnxModel, OnnxNode, OnnxTensor } from '../onnx/onnx-model.ts';
+import { withGraphOutputs } from '../onnx/with-graph-outputs.ts';
 import { encodeOnnxModel } from '../proto/encode-onnx-model.ts';
 import { GraphIndex } from '../quantize/graph-index.ts';
 import { planQdq } from '../quantize/qdq-plan.ts';
 import { quantizeStatic } from '../quantize/quantize-static.ts';
 import type { StaticQuantizeConfig } from '../quantize/static-quantize-config.ts';
-import type { TensorRanges } from '../quantize/tensor-ranges.ts';
+import { widenRange, type TensorRanges } from '../quantize/tensor-ranges.ts';
 import { getOpQuantizer } from '../registry.ts';
 import { ErrorAccumulator, type ErrorStats } from './error-stats.ts';
-import { batchFeeds, runFetches, type FeedBatch } from './feed-batches.ts';
 
 export interface LayerReportOptions {
   /** The ranges and config `quantized` was built with: the isolated runs requantize one node at a time from them. */
@@ -86,26 +87,6 @@ function initializerValues(index: GraphIndex, name: string | undefined): Extract
   return t?.dataType === 'float32' ? t.data : undefined;
 }
 
-function minMax(values: ArrayLike<number>): { min: number; max: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return { min, max };
-}
-
-/** The model with `extra` tensors added as graph outputs (onnxruntime only returns graph outputs). */
-function withOutputs(model: OnnxModel, extra: readonly string[]): OnnxModel {
-  const { graph } = model;
-  const have = new Set(graph.outputs.map((o) => o.name));
-  const added = [...new Set(extra)].filter((t) => !have.has(t)).map((name) => ({ name, elemType: 'float32' as const, shape: undefined }));
-  const augmented: OnnxGraph = { ...graph, outputs: [...graph.outputs, ...added] };
-  return { ...model, graph: augmented };
-}
-
 interface Located {
   readonly fp32: OnnxNode;
   /** fp32 tensor and quantized-graph tensor holding the node's (activated) result. */
@@ -151,8 +132,8 @@ function locateQuantizedNodes(fp32: OnnxModel, quantized: OnnxModel): Located[] 
     if (w !== undefined) {
       const at = fpNode.inputs.indexOf(w.tensor);
       const scales = initializerValues(qIndex, dqOf(qNode.inputs[at] as string)?.inputs[1]) ?? Float32Array.of();
-      const range = minMax(fpIndex.floatInitializer(w.tensor)?.data ?? []);
-      const scaleRange = minMax(scales);
+      const range = widenRange(undefined, fpIndex.floatInitializer(w.tensor)?.data ?? []);
+      const scaleRange = widenRange(undefined, scales);
       weight = { min: range.min, max: range.max, scaleMin: scaleRange.min, scaleMax: scaleRange.max, channels: scales.length };
     }
     const fpTensor = activatedOutput(fpNode, fpIndex);
@@ -174,6 +155,18 @@ function locateQuantizedNodes(fp32: OnnxModel, quantized: OnnxModel): Located[] 
 
 async function session(model: OnnxModel, threads: number): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(encodeOnnxModel(model), { intraOpNumThreads: threads, interOpNumThreads: 1 });
+}
+
+/** The float32 values of each fetched tensor of one run. */
+async function runFetches(session: ort.InferenceSession, batch: FeedBatch, fetches: readonly string[]): Promise<Map<string, Float32Array>> {
+  const results = await session.run(batch.inputs, [...fetches]);
+  const out = new Map<string, Float32Array>();
+  for (const name of fetches) {
+    const tensor = results[name] as ort.Tensor;
+    if (tensor.type !== 'float32') throw new UnsupportedError(`Tensor '${name}' is ${tensor.type}; the quantization report compares float32 tensors only`);
+    out.set(name, tensor.data as Float32Array);
+  }
+  return out;
 }
 
 /** Graph outputs of `model` on every batch, compared against `reference` (fp32 outputs per batch). */
@@ -206,19 +199,22 @@ async function outputError(model: OnnxModel, batches: readonly FeedBatch[], refe
 export async function layerQuantizationReport(fp32: OnnxModel, quantized: OnnxModel, feeds: AsyncIterable<CalibrationFeed> | Iterable<CalibrationFeed>, options: LayerReportOptions): Promise<LayerReport> {
   const threads = options.threads ?? 1;
   const inputNames = fp32.graph.inputs.map((i) => i.name);
-  const batches = await batchFeeds(feeds, inputNames, options.batchSize ?? 32, 'layerQuantizationReport');
+  // Every batch is needed again for each isolated run, so they are all kept.
+  const batches: FeedBatch[] = [];
+  for await (const batch of feedBatches(feeds, inputNames, options.batchSize ?? 32, 'layerQuantizationReport')) batches.push(batch);
+  if (batches.length === 0) throw new WhittleError('INVALID_ARGUMENT', `'layerQuantizationReport' received no feeds`, { hint: 'pass an iterable that yields at least one feed' });
   const located = locateQuantizedNodes(fp32, quantized);
   const outputs = fp32.graph.outputs.map((o) => o.name);
 
   // Accumulated error: both models side by side, one batch at a time (activations of 128 clips would not fit comfortably).
   const fpFetches = [...new Set([...outputs, ...located.map((l) => l.fp32Tensor)])];
   const qFetches = [...new Set([...outputs, ...located.map((l) => l.quantizedTensor)])];
-  const fpSession = await session(withOutputs(fp32, fpFetches), threads);
+  const fpSession = await session(withGraphOutputs(fp32, fpFetches), threads);
   const reference: Map<string, Float32Array>[] = [];
   const accumulated = located.map(() => new ErrorAccumulator());
   const output = new ErrorAccumulator();
   try {
-    const qSession = await session(withOutputs(quantized, qFetches), threads);
+    const qSession = await session(withGraphOutputs(quantized, qFetches), threads);
     try {
       for (const batch of batches) {
         const a = await runFetches(fpSession, batch, fpFetches);

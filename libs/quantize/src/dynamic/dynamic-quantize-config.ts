@@ -1,6 +1,7 @@
 // Typed configuration of dynamic int8 quantization (int8 weights, activations quantized at run time), its default and validation.
 
 import { ConfigError } from '@whittle/datasets';
+import { oneOf } from '../config/one-of.ts';
 
 /** Ops with a constant weight that dynamic quantization rewrites to MatMulInteger; Conv is not one of them (see quantizeDynamic). */
 export type DynamicQuantizeOp = 'Gemm' | 'MatMul';
@@ -46,12 +47,6 @@ export interface DynamicQuantizeConfigInput {
   readonly ops?: readonly DynamicQuantizeOp[];
 }
 
-function oneOf(field: string, value: unknown, allowed: readonly unknown[], hint?: string): void {
-  if (!allowed.includes(value)) {
-    throw new ConfigError(`Dynamic quantize config '${field}' must be ${allowed.map((a) => JSON.stringify(a)).join(' or ')}; got ${JSON.stringify(value)}`, hint);
-  }
-}
-
 /** Merge `input` onto the default and validate; errors name the field, the allowed values and what was passed. */
 export function resolveDynamicQuantizeConfig(input: DynamicQuantizeConfigInput = {}): DynamicQuantizeConfig {
   const d = DEFAULT_DYNAMIC_QUANTIZE_CONFIG;
@@ -61,15 +56,15 @@ export function resolveDynamicQuantizeConfig(input: DynamicQuantizeConfigInput =
     activations: { ...d.activations, ...input.activations },
     ops: input.ops ?? d.ops,
   };
-  oneOf('mode', config.mode, ['dynamic']);
-  oneOf('weights.type', config.weights.type, ['int8']);
-  oneOf('weights.granularity', config.weights.granularity, ['per-channel', 'per-tensor']);
-  oneOf('weights.symmetric', config.weights.symmetric, [true]);
-  oneOf('activations.type', config.activations.type, ['uint8'], 'DynamicQuantizeLinear only produces uint8; use quantizeStatic for int8 activations');
+  oneOf('Dynamic quantize config', 'mode', config.mode, ['dynamic']);
+  oneOf('Dynamic quantize config', 'weights.type', config.weights.type, ['int8']);
+  oneOf('Dynamic quantize config', 'weights.granularity', config.weights.granularity, ['per-channel', 'per-tensor']);
+  oneOf('Dynamic quantize config', 'weights.symmetric', config.weights.symmetric, [true]);
+  oneOf('Dynamic quantize config', 'activations.type', config.activations.type, ['uint8'], 'DynamicQuantizeLinear only produces uint8; use quantizeStatic for int8 activations');
   if (!Array.isArray(config.ops) || config.ops.length === 0) {
     throw new ConfigError(`Dynamic quantize config 'ops' must be a non-empty list of ${DYNAMIC_QUANTIZE_OPS.map((o) => JSON.stringify(o)).join(', ')}; got ${JSON.stringify(config.ops)}`);
   }
-  config.ops.forEach((op, i) => oneOf(`ops[${i}]`, op, DYNAMIC_QUANTIZE_OPS, (op as string) === 'Conv' ? 'Conv stays float in dynamic mode; use quantizeStatic to quantize convolutions' : undefined));
+  config.ops.forEach((op, i) => oneOf('Dynamic quantize config', `ops[${i}]`, op, DYNAMIC_QUANTIZE_OPS, (op as string) === 'Conv' ? 'Conv stays float in dynamic mode; use quantizeStatic to quantize convolutions' : undefined));
   if (new Set(config.ops).size !== config.ops.length) {
     throw new ConfigError(`Dynamic quantize config 'ops' must not repeat an op; got ${JSON.stringify(config.ops)}`);
   }

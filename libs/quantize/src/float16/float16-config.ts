@@ -1,6 +1,6 @@
 // Typed configuration of fp16 conversion (onnx/model_fp16.onnx), its frozen default and its validation.
 
-import { ConfigError } from '@whittle/datasets';
+import { oneOf } from '../config/one-of.ts';
 
 /** fp16 mode: weights and compute in float16. */
 export interface Float16Config {
@@ -21,17 +21,11 @@ export interface Float16Config {
 
 export const DEFAULT_FLOAT16_CONFIG: Float16Config = Object.freeze({ mode: 'float16', keepIoTypes: true, overflow: 'error' });
 
-function oneOf(field: string, value: unknown, allowed: readonly unknown[]): void {
-  if (!allowed.includes(value)) {
-    throw new ConfigError(`Float16 config '${field}' must be ${allowed.map((a) => JSON.stringify(a)).join(' or ')}; got ${JSON.stringify(value)}`);
-  }
-}
-
 /** Merge `input` onto the default and validate; errors name the field, the allowed values and what was passed. */
 export function resolveFloat16Config(input: Partial<Float16Config> = {}): Float16Config {
   const config = { ...DEFAULT_FLOAT16_CONFIG, ...input };
-  oneOf('mode', config.mode, ['float16']);
-  oneOf('keepIoTypes', config.keepIoTypes, [true, false]);
-  oneOf('overflow', config.overflow, ['error', 'clamp']);
+  oneOf('Float16 config', 'mode', config.mode, ['float16']);
+  oneOf('Float16 config', 'keepIoTypes', config.keepIoTypes, [true, false]);
+  oneOf('Float16 config', 'overflow', config.overflow, ['error', 'clamp']);
   return Object.freeze(config);
 }

@@ -1,6 +1,7 @@
 // Typed configuration of static post-training quantization (QDQ), its frozen default and its validation.
 
 import { ConfigError } from '@whittle/datasets';
+import { oneOf } from '../config/one-of.ts';
 
 /** Integer types ONNX QuantizeLinear (opset 13) produces. */
 export type ActivationType = 'int8' | 'uint8';
@@ -93,12 +94,6 @@ export interface CalibrationConfigInput {
   readonly targetBins?: number;
 }
 
-function oneOf(field: string, value: unknown, allowed: readonly unknown[]): void {
-  if (!allowed.includes(value)) {
-    throw new ConfigError(`Quantize config '${field}' must be ${allowed.map((a) => JSON.stringify(a)).join(' or ')}; got ${JSON.stringify(value)}`);
-  }
-}
-
 function integerIn(field: string, value: unknown, min: number, max: number, hint?: string): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`Quantize config '${field}' must be an integer in [${min}, ${max}]; got ${JSON.stringify(value)}`, hint);
@@ -117,7 +112,7 @@ const METHOD_FIELDS: Readonly<Record<string, CalibrationMethod>> = Object.freeze
  */
 export function resolveCalibrationConfig(input: CalibrationConfigInput = {}, base: CalibrationConfig = DEFAULT_STATIC_QUANTIZE_CONFIG.calibration): CalibrationConfig {
   const method = input.method ?? base.method;
-  oneOf('calibration.method', method, Object.keys(DEFAULT_CALIBRATION_CONFIGS));
+  oneOf('Quantize config', 'calibration.method', method, Object.keys(DEFAULT_CALIBRATION_CONFIGS));
   const start: CalibrationConfig = method === base.method ? base : { ...DEFAULT_CALIBRATION_CONFIGS[method], samples: base.samples };
   const known = ['method', 'samples', ...Object.keys(METHOD_FIELDS)];
   for (const field of Object.keys(input)) {
@@ -155,12 +150,12 @@ export function resolveStaticQuantizeConfig(input: StaticQuantizeConfigInput = {
     weights: { ...d.weights, ...input.weights },
     activations: { ...d.activations, ...input.activations },
   };
-  oneOf('mode', config.mode, ['static']);
-  oneOf('weights.type', config.weights.type, ['int8']);
-  oneOf('weights.granularity', config.weights.granularity, ['per-channel', 'per-tensor']);
-  oneOf('weights.symmetric', config.weights.symmetric, [true]);
-  oneOf('activations.type', config.activations.type, ['int8', 'uint8']);
-  oneOf('activations.symmetric', config.activations.symmetric, [true, false]);
+  oneOf('Quantize config', 'mode', config.mode, ['static']);
+  oneOf('Quantize config', 'weights.type', config.weights.type, ['int8']);
+  oneOf('Quantize config', 'weights.granularity', config.weights.granularity, ['per-channel', 'per-tensor']);
+  oneOf('Quantize config', 'weights.symmetric', config.weights.symmetric, [true]);
+  oneOf('Quantize config', 'activations.type', config.activations.type, ['int8', 'uint8']);
+  oneOf('Quantize config', 'activations.symmetric', config.activations.symmetric, [true, false]);
   const calibration = resolveCalibrationConfig(input.calibration, d.calibration);
   return Object.freeze({
     mode: config.mode,
