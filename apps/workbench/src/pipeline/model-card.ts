@@ -1,6 +1,8 @@
 // The published model's README.md: what it is, how to load it, and its measured numbers.
 
 import type { ComparisonReport } from '@whittle/eval';
+import type { RealSpeechPrediction, UnseenVariantResult } from './generalization-sections.ts';
+import type { EngineHoldoutResult } from './leave-one-engine-out.ts';
 import { PUBLISHED_ONNX_FILES } from './onnx-files.ts';
 import type { OnnxRecord } from './quantize-stage.ts';
 import type { TrainRecord } from './train-stage.ts';
@@ -80,14 +82,27 @@ ONNX fp32 vs tfjs parity on the test split: max |Δlogit| ${onnxRecord.parity.ma
 
 ${
   synthetic
-    ? `Trained on synthetic speech generated on the build machine with espeak-ng and flite voices (random rate, pitch, time offset, noise); train, validation and test never share a voice. Accuracy on real human speech and on unseen TTS engines is not measured by this report and will be lower.`
+    ? `Trained on synthetic speech generated on the build machine with espeak-ng and flite voices (random rate, pitch, time offset, noise); train, validation and test never share a voice. ${generalizationLine(report)}`
     : `Trained on the Speech Commands folder at ${record.dataset.dir}.`
 }
 Training: ${record.training.history.length} epochs (best ${record.training.bestEpoch}), Adam, seed ${record.config.train.seed}, ${record.training.samplesPerSecond.toFixed(0)} samples/s${
-    record.config.augment.copies > 0 ? `, ${record.config.augment.copies} augmented copies of every training clip (time shift, background noise)` : ''
+    record.config.augment.copies > 0 ? `, ${record.config.augment.copies} augmented copies of every training clip (${record.config.augment.preset === 'voice-channel' ? 'time shift, background noise, speed, pitch, reverb, band-limit, gain, clipping' : 'time shift, background noise'})` : ''
   }${record.config.augment.specAugment.timeMasks + record.config.augment.specAugment.freqMasks > 0 ? ', SpecAugment masks' : ''}.
 ${distillationLine(record)}
 `;
+}
+
+/** The generalization gap in one paragraph, from the report's measurements (festival voices, leave-one-engine-out, real speech). */
+function generalizationLine(report: ComparisonReport): string {
+  const g = (report.extra as { generalization?: { unseen?: UnseenVariantResult[]; holdouts?: EngineHoldoutResult[]; realSpeech?: RealSpeechPrediction[] } } | undefined)?.generalization;
+  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const unseen = (g?.unseen ?? []).filter((u) => u.id === 'fp32' || u.id === 'int8');
+  const parts = unseen.map((u) => `${u.id} ${pct(u.unseen.accuracy)} on festival voices it never heard (weakest voice ${u.perVoice[0]?.group ?? 'n/a'} ${pct(u.perVoice[0]?.accuracy ?? 0)}) against ${pct(u.testAccuracy)} on its own test split`);
+  const loo = (g?.holdouts ?? []).map((h) => `trained without ${h.heldOut}, the same recipe scores ${pct(h.heldOutEngine.accuracy)} on ${h.heldOut} (${pct(h.inDistribution.accuracy)} in-distribution)`);
+  const real = g?.realSpeech ?? [];
+  const realText = real.length === 0 ? '' : ` On ${real.length} real human clips (data/real-speech) fp32 gets ${real.filter((r) => r.predictions['fp32']?.label === r.label).length} right.`;
+  if (parts.length === 0) return 'Accuracy on real human speech and on unseen TTS engines is not measured by this report and will be lower.';
+  return `Measured generalization: ${parts.join('; ')}.${loo.length === 0 ? '' : ` Leave-one-engine-out: ${loo.join('; ')}.`}${realText} Expect lower accuracy on real voices than on the test split.`;
 }
 
 function distillationLine(record: TrainRecord): string {
