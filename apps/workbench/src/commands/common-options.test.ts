@@ -1,0 +1,34 @@
+// The training flags shared by `whittle train` and `whittle keyword-spotter`: augmentation presets and leave-one-engine-out.
+import { describe, expect, it } from 'vitest';
+import { NO_AUGMENT_CONFIG } from '@whittle/datasets';
+import { DEFAULT_KEYWORD_SPOTTER_CONFIG } from '../pipeline/keyword-spotter-config.ts';
+import { withDistillFlags } from './common-options.ts';
+
+const preset = DEFAULT_KEYWORD_SPOTTER_CONFIG;
+
+describe('withDistillFlags', () => {
+  it('keeps the preset without flags', () => {
+    const c = withDistillFlags(preset, {});
+    expect(c.augment).toBe(preset.augment);
+    expect(c.generalization.leaveOneEngineOut).toEqual(['espeak', 'flite']);
+  });
+
+  it("--augment speech is the preset's own augmentation (SpecAugment sized for 20 bins), none is nothing", () => {
+    expect(withDistillFlags(preset, { augment: 'speech' }).augment).toBe(preset.augment);
+    expect(withDistillFlags(preset, { augment: 'none' }).augment).toBe(NO_AUGMENT_CONFIG);
+  });
+
+  it('--augment voice-channel adds the voice and channel stages and keeps copies and SpecAugment', () => {
+    const a = withDistillFlags(preset, { augment: 'voice-channel' }).augment;
+    expect(a.preset).toBe('voice-channel');
+    expect(a.copies).toBe(preset.augment.copies);
+    expect(a.specAugment).toEqual(preset.augment.specAugment);
+    for (const stage of ['speed', 'pitch', 'reverb', 'bandLimit', 'gain', 'clip'] as const) expect(a[stage]?.probability, stage).toBeGreaterThan(0);
+  });
+
+  it('--leave-one-out takes engines or none, and names a bad one', () => {
+    expect(withDistillFlags(preset, { 'leave-one-out': 'flite' }).generalization.leaveOneEngineOut).toEqual(['flite']);
+    expect(withDistillFlags(preset, { 'leave-one-out': 'none' }).generalization.leaveOneEngineOut).toEqual([]);
+    expect(() => withDistillFlags(preset, { 'leave-one-out': 'festival' })).toThrow("Flag '--leave-one-out' takes espeak, flite or none; got 'festival'");
+  });
+});
