@@ -1,11 +1,10 @@
 // Band limiting: tones outside the band fall by the Butterworth response's known dB, tones inside pass.
 import { describe, expect, it } from 'vitest';
+import { TONE_RATE as RATE, tone } from '../testing/tones.ts';
 import { SeededRandom } from '../core/random.ts';
 import { bandLimit, randomBandLimit, TELEPHONE_BAND } from './band-limit.ts';
 import { applyBiquads, butterworthQs, lowpassBiquad } from './biquad.ts';
 
-const RATE = 16000;
-const tone = (hz: number) => Float32Array.from({ length: RATE }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / RATE));
 
 /** Gain in dB of `out` against `x`, over the second half (after the filters' start-up transient). */
 function gainDb(out: Float32Array, x: Float32Array): number {

@@ -1,21 +1,9 @@
 // Speed perturbation: known lengths and frequencies, centring back into the clip, determinism per seed.
 import { describe, expect, it } from 'vitest';
+import { TONE_RATE as RATE, tone, toneFrequency as frequency } from '../testing/tones.ts';
 import { SeededRandom } from '../core/random.ts';
 import { changeSpeed, quantizeSpeedFactor, randomSpeed } from './speed-perturb.ts';
 
-const RATE = 16000;
-const tone = (hz: number, length = RATE, amplitude = 0.5) => Float32Array.from({ length }, (_, i) => amplitude * Math.sin((2 * Math.PI * hz * i) / RATE));
-
-/** Frequency from the rising zero crossings inside [from, to), interpolated between samples. */
-function frequency(x: Float32Array, from: number, to: number): number {
-  const crossings: number[] = [];
-  for (let i = from; i < to - 1; i++) {
-    const a = x[i] as number;
-    const b = x[i + 1] as number;
-    if (a < 0 && b >= 0) crossings.push(i + a / (a - b));
-  }
-  return ((crossings.length - 1) * RATE) / ((crossings.at(-1) as number) - (crossings[0] as number));
-}
 
 describe('changeSpeed', () => {
   it('at 1.1 shortens a clip by 1/1.1 and moves a tone up by 1.1', () => {

@@ -1,25 +1,8 @@
 // WSOLA time stretch: lengths, tone frequencies and levels with known answers.
 import { describe, expect, it } from 'vitest';
+import { TONE_RATE as RATE, tone, toneFrequency as frequency, rmsBetween as rms } from '../testing/tones.ts';
 import { timeStretch } from './time-stretch.ts';
 
-const RATE = 16000;
-const tone = (hz: number, length = RATE) => Float32Array.from({ length }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / RATE));
-
-function frequency(x: Float32Array, from: number, to: number): number {
-  const crossings: number[] = [];
-  for (let i = from; i < to - 1; i++) {
-    const a = x[i] as number;
-    const b = x[i + 1] as number;
-    if (a < 0 && b >= 0) crossings.push(i + a / (a - b));
-  }
-  return ((crossings.length - 1) * RATE) / ((crossings.at(-1) as number) - (crossings[0] as number));
-}
-
-function rms(x: Float32Array, from: number, to: number): number {
-  let s = 0;
-  for (let i = from; i < to; i++) s += (x[i] as number) ** 2;
-  return Math.sqrt(s / (to - from));
-}
 
 describe('timeStretch', () => {
   it.each([0.8, 1.25])('at rate %f changes the length by 1/rate and keeps a tone’s frequency and level', (rate) => {
