@@ -4,7 +4,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { decodeWav } from '../audio/decode-wav.ts';
 import { ConfigError } from '../core/errors.ts';
 import { runTool } from './run-tool.ts';
-import type { SpeechEngine, SynthSpeaker } from './speech-engine.ts';
+import { crossSpeakers, type SpeechEngine } from './speech-engine.ts';
 import type { SynthConfig } from './synth-config.ts';
 
 /** Column `column` of each row of an `espeak-ng --voices` table (header dropped). */
@@ -41,13 +41,7 @@ export function createEspeakEngine(config: SynthConfig, program = 'espeak-ng'): 
     },
 
     speakers() {
-      const out: SynthSpeaker[] = [];
-      for (const voice of config.espeakVoices) {
-        for (const variant of config.espeakVariants) {
-          out.push({ id: `espeak-${voice}-${variant}`.toLowerCase(), engine: 'espeak', voice, variant });
-        }
-      }
-      return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return crossSpeakers('espeak', config.espeakVoices, config.espeakVariants);
     },
 
     async synthesize(speaker, word, rng, scratchFile) {

@@ -5,7 +5,7 @@ import { decodeWav } from '../audio/decode-wav.ts';
 import { WhittleError } from '../core/errors.ts';
 import { FESTIVAL_TOOLS_HINT, FestivalSession } from './festival-session.ts';
 import { runTool } from './run-tool.ts';
-import type { SpeechEngine, SynthSpeaker } from './speech-engine.ts';
+import { crossSpeakers, type SpeechEngine } from './speech-engine.ts';
 import { FESTIVAL_VOICE_PACKAGES, type FestivalVariant, type SynthConfig } from './synth-config.ts';
 
 /**
@@ -78,11 +78,7 @@ export function createFestivalEngine(config: SynthConfig, program = 'festival'):
     },
 
     speakers() {
-      const out: SynthSpeaker[] = [];
-      for (const voice of config.festivalVoices) {
-        for (const variant of config.festivalVariants) out.push({ id: `festival-${voice}-${variant.name}`, engine: 'festival', voice, variant: variant.name });
-      }
-      return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return crossSpeakers('festival', config.festivalVoices, config.festivalVariants.map((v) => v.name));
     },
 
     async synthesize(speaker, word, rng, scratchFile) {

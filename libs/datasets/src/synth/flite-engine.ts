@@ -4,7 +4,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { decodeWav } from '../audio/decode-wav.ts';
 import { ConfigError } from '../core/errors.ts';
 import { runTool } from './run-tool.ts';
-import type { SpeechEngine, SynthSpeaker } from './speech-engine.ts';
+import { crossSpeakers, type SpeechEngine } from './speech-engine.ts';
 import type { FliteVariant, SynthConfig } from './synth-config.ts';
 
 export function createFliteEngine(config: SynthConfig, program = 'flite'): SpeechEngine {
@@ -23,11 +23,7 @@ export function createFliteEngine(config: SynthConfig, program = 'flite'): Speec
     },
 
     speakers() {
-      const out: SynthSpeaker[] = [];
-      for (const voice of config.fliteVoices) {
-        for (const variant of config.fliteVariants) out.push({ id: `flite-${voice}-${variant.name}`, engine: 'flite', voice, variant: variant.name });
-      }
-      return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return crossSpeakers('flite', config.fliteVoices, config.fliteVariants.map((v) => v.name));
     },
 
     async synthesize(speaker, word, rng, scratchFile) {

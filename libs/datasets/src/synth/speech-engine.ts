@@ -33,3 +33,10 @@ export interface SpeechEngine {
   /** Release what the engine keeps between clips (festival keeps processes open); safe to call twice. */
   close?(): Promise<void>;
 }
+
+/** Every voice crossed with every variant, as speakers `<engine>-<voice>-<variant>` (lower case), sorted by id. */
+export function crossSpeakers(engine: SynthEngineName, voices: readonly string[], variants: readonly string[]): SynthSpeaker[] {
+  const out: SynthSpeaker[] = [];
+  for (const voice of voices) for (const variant of variants) out.push({ id: `${engine}-${voice}-${variant}`.toLowerCase(), engine, voice, variant });
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
