@@ -73,6 +73,19 @@ const UNMODELLED_DATA_FIELDS = new Map<number, string>([
   [TENSOR.uint64Data, 'uint64_data'],
 ]);
 
+/** A StringStringEntryProto (metadata_props, external_data). */
+function readStringEntry(e: ProtobufReader): { key: string; value: string } {
+  let key = '';
+  let value = '';
+  while (!e.done()) {
+    const t = e.tag();
+    if (t.field === STRING_ENTRY.key) key = e.string();
+    else if (t.field === STRING_ENTRY.value) value = e.string();
+    else e.skip(t.wireType);
+  }
+  return { key, value };
+}
+
 function readTensor(r: ProtobufReader): OnnxTensor {
   const dims: number[] = [];
   let code = 0;
@@ -97,15 +110,7 @@ function readTensor(r: ProtobufReader): OnnxTensor {
     else if (field === TENSOR.int64Data) int64s.push(...r.bigints(wireType));
     else if (field === TENSOR.dataLocation) location = r.int();
     else if (field === TENSOR.externalData) {
-      const e = r.message();
-      let key = '';
-      let value = '';
-      while (!e.done()) {
-        const t = e.tag();
-        if (t.field === STRING_ENTRY.key) key = e.string();
-        else if (t.field === STRING_ENTRY.value) value = e.string();
-        else e.skip(t.wireType);
-      }
+      const { key, value } = readStringEntry(r.message());
       external = true;
       if (key === 'location') externalFile = value;
     } else if (field === TENSOR.segment) {
@@ -323,15 +328,7 @@ export function decodeOnnxModel(bytes: Uint8Array, source = '<onnx bytes>'): Onn
         }
         opsetImports.push({ domain, version });
       } else if (field === MODEL.metadataProps) {
-        const e = r.message();
-        let key = '';
-        let value = '';
-        while (!e.done()) {
-          const t = e.tag();
-          if (t.field === STRING_ENTRY.key) key = e.string();
-          else if (t.field === STRING_ENTRY.value) value = e.string();
-          else e.skip(t.wireType);
-        }
+        const { key, value } = readStringEntry(r.message());
         metadata[key] = value;
       } else r.skip(wireType);
     }
