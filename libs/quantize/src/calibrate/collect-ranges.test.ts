@@ -1,15 +1,12 @@
 // collectRanges on a tiny exported conv net, for every calibration method: nesting, exact input quantiles, errors.
-import * as tf from '@tensorflow/tfjs';
 import { ConfigError, UnsupportedError } from '@whittle/datasets';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_EXPORT_CONFIG } from '../export/export-config.ts';
-import { exportLayersModel } from '../export/export-layers-model.ts';
 import type { OnnxModel } from '../onnx/onnx-model.ts';
 import { quantizeStatic } from '../quantize/quantize-static.ts';
 import { resolveStaticQuantizeConfig } from '../quantize/static-quantize-config.ts';
 import type { TensorRanges } from '../quantize/tensor-ranges.ts';
 import { CALIBRATORS, getCalibrator } from '../registry.ts';
-import { randomData, randomizeWeights, runOnnx } from '../testing/onnx-test-utils.ts';
+import { convPoolDenseModel, randomData, runOnnx } from '../testing/onnx-test-utils.ts';
 import { collectMinMax } from './collect-min-max.ts';
 import { collectRanges } from './collect-ranges.ts';
 import type { CalibrationFeed } from './run-calibration.ts';
@@ -34,18 +31,7 @@ function exactQuantile(values: Float32Array, q: number): number {
 }
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
-  const model = tf.sequential({
-    layers: [
-      tf.layers.inputLayer({ inputShape: SHAPE }),
-      tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv' }),
-      tf.layers.globalAveragePooling2d({ name: 'pool' }),
-      tf.layers.dense({ units: 3, name: 'fc' }),
-    ],
-  });
-  randomizeWeights(model, 32);
-  fp32 = exportLayersModel(model, DEFAULT_EXPORT_CONFIG);
-  model.dispose();
+  fp32 = await convPoolDenseModel(32);
   minmax = await collectMinMax(fp32, feeds(), {});
 });
 

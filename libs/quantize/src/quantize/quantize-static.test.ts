@@ -2,15 +2,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { ConfigError, WhittleError } from '@whittle/datasets';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collectMinMax, type CalibrationFeed } from '../calibrate/collect-min-max.ts';
-import { DEFAULT_EXPORT_CONFIG } from '../export/export-config.ts';
-import { exportLayersModel } from '../export/export-layers-model.ts';
 import type { OnnxModel, OnnxTensor } from '../onnx/onnx-model.ts';
 import { encodeOnnxModel } from '../proto/encode-onnx-model.ts';
-import { checkWithOnnxChecker, maxAbsDiff, randomData, randomizeWeights, runOnnx } from '../testing/onnx-test-utils.ts';
+import { checkWithOnnxChecker, convPoolDenseModel, maxAbsDiff, randomData, runOnnx } from '../testing/onnx-test-utils.ts';
 import { activationParams, symmetricWeightParams } from './math/quant-params.ts';
 import { quantizeBias, quantizeWeights } from './math/quantize-values.ts';
 import { planQdq } from './qdq-plan.ts';
@@ -29,19 +26,8 @@ function* feeds(count = 16): Generator<CalibrationFeed> {
 }
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
   // Channels-last input with 2 channels: the exporter adds a Transpose before the Conv (a data-movement op).
-  const model = tf.sequential({
-    layers: [
-      tf.layers.inputLayer({ inputShape: SHAPE }),
-      tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv' }),
-      tf.layers.globalAveragePooling2d({ name: 'pool' }),
-      tf.layers.dense({ units: 3, name: 'fc' }),
-    ],
-  });
-  randomizeWeights(model, 12);
-  fp32 = exportLayersModel(model, DEFAULT_EXPORT_CONFIG);
-  model.dispose();
+  fp32 = await convPoolDenseModel(12);
   ranges = await collectMinMax(fp32, feeds(), {});
 });
 

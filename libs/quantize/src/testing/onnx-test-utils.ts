@@ -4,6 +4,8 @@ import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { SeededRandom } from '@whittle/datasets';
+import { DEFAULT_EXPORT_CONFIG } from '../export/export-config.ts';
+import { exportLayersModel } from '../export/export-layers-model.ts';
 import type { OnnxModel } from '../onnx/onnx-model.ts';
 import { encodeOnnxModel } from '../proto/encode-onnx-model.ts';
 
@@ -86,4 +88,21 @@ export function checkWithOnnxChecker(file: string): void {
     throw new Error(`${SYSTEM_PYTHON} cannot import onnx: install python3-onnx (apt-get install python3-onnx, or run scripts/setup.sh)`);
   }
   execFileSync(SYSTEM_PYTHON, ['-c', 'import onnx,sys; m=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True)', file], { stdio: 'pipe' });
+}
+
+/** [6, 5, 2] input -> conv 'conv' (4 filters, ReLU) -> 'pool' (global average) -> dense 'fc' (3): a seeded fp32 export for QDQ tests. */
+export async function convPoolDenseModel(seed: number): Promise<OnnxModel> {
+  await tf.setBackend('cpu');
+  const model = tf.sequential({
+    layers: [
+      tf.layers.inputLayer({ inputShape: [6, 5, 2] }),
+      tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv' }),
+      tf.layers.globalAveragePooling2d({ name: 'pool' }),
+      tf.layers.dense({ units: 3, name: 'fc' }),
+    ],
+  });
+  randomizeWeights(model, seed);
+  const fp32 = exportLayersModel(model, DEFAULT_EXPORT_CONFIG);
+  model.dispose();
+  return fp32;
 }
