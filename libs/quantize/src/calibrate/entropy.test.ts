@@ -3,6 +3,7 @@ import { SeededRandom } from '@whittle/datasets';
 import { describe, expect, it } from 'vitest';
 import { entropyRange, klThresholdBins } from './entropy.ts';
 import { Histogram } from './histogram.ts';
+import { widenRange } from '../quantize/tensor-ranges.ts';
 
 function absHistogramOf(values: Float32Array, bins = 2048): Histogram {
   const h = new Histogram(bins, { includeZero: true });
@@ -10,15 +11,7 @@ function absHistogramOf(values: Float32Array, bins = 2048): Histogram {
   return h;
 }
 
-function rangeOf(values: Float32Array): { min: number; max: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    min = Math.min(min, v);
-    max = Math.max(max, v);
-  }
-  return { min, max };
-}
+const rangeOf = (values: Float32Array) => widenRange(undefined, values);
 
 describe('klThresholdBins', () => {
   it('keeps every non-empty bin when there are no more of them than target levels', () => {

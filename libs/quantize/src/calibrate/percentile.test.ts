@@ -2,6 +2,7 @@
 import { SeededRandom } from '@whittle/datasets';
 import { describe, expect, it } from 'vitest';
 import { Histogram } from './histogram.ts';
+import { widenRange } from '../quantize/tensor-ranges.ts';
 import { histogramQuantile, percentileRange } from './percentile.ts';
 
 function histogramOf(values: Float32Array, bins: number): Histogram {
@@ -10,15 +11,7 @@ function histogramOf(values: Float32Array, bins: number): Histogram {
   return h;
 }
 
-function rangeOf(values: Float32Array): { min: number; max: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    min = Math.min(min, v);
-    max = Math.max(max, v);
-  }
-  return { min, max };
-}
+const rangeOf = (values: Float32Array) => widenRange(undefined, values);
 
 // Standard normal quantiles: P(X <= z).
 const Z_995 = 2.5758293;
