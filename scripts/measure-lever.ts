@@ -1,37 +1,68 @@
-// Lever A/B for issue 5: train the scratch student (no teacher) with one augmentation or data change and print its unseen-engine (festival) accuracy per voice.
-// Usage: npx tsx --tsconfig tsconfig.base.json scripts/measure-lever.ts base|voice-channel|voice|channel|voice-channel-4|more-flite|epochs-24|base-seed<N>   (writes /tmp/w/lever-<name>/)
-import { mkdirSync, symlinkSync, existsSync, cpSync } from 'node:fs';
-import { resolveAugmentConfig } from '@whittle/datasets';
-import { resolveTrainConfig } from '@whittle/distill';
+// Lever A/B for issue 5: train the scratch student (no teacher) with some data, augmentation or training changes and
+// print its unseen-engine (festival) accuracy per voice.
+//
+// Usage: npx tsx --tsconfig tsconfig.base.json scripts/measure-lever.ts <token>[+<token>...]   (writes /tmp/w/lever-<name>/)
+// Tokens (combine with '+'; 'base' alone is the default recipe):
+//   data:  more-flite (3x flite clips per word), flite-x5 (5x), us-accent (espeak-ng en-us and en-us-nyc only, 4x clips
+//          each so the espeak share is unchanged)
+//   aug:   voice, channel, voice-channel, voice-channel-4 (4 copies)
+//   train: epochs-24, seed<N> (training seed: initialisation, shuffling, augmentation draws)
+// Data tokens generate their own dataset once under /tmp/w/data-<data tokens>/, shared by every seed.
+import { mkdirSync, symlinkSync, existsSync } from 'node:fs';
+import { resolveAugmentConfig, type AugmentConfig, type SynthConfig } from '@whittle/datasets';
+import { resolveTrainConfig, type TrainConfig } from '@whittle/distill';
 import { runTrainStage } from '../apps/workbench/src/pipeline/train-stage.ts';
 import { DEFAULT_KEYWORD_SPOTTER_CONFIG } from '../apps/workbench/src/pipeline/keyword-spotter-config.ts';
-const lever = process.argv[2] ?? 'base';
+
+const name = process.argv[2] ?? 'base';
+const tokens = name.split('+').filter((t) => t !== 'base');
 const base = DEFAULT_KEYWORD_SPOTTER_CONFIG.augment;
 const spec = base.specAugment;
-const augments: Record<string, unknown> = {
-  base,
-  'voice-channel': resolveAugmentConfig({ preset: 'voice-channel', copies: base.copies, specAugment: spec }),
-  voice: resolveAugmentConfig({ preset: 'voice-channel', copies: base.copies, specAugment: spec, reverb: { probability: 0 }, bandLimit: { probability: 0 }, gain: { probability: 0 }, clip: { probability: 0 } }),
-  channel: resolveAugmentConfig({ preset: 'voice-channel', copies: base.copies, specAugment: spec, speed: { probability: 0 }, pitch: { probability: 0 } }),
-  'voice-channel-4': resolveAugmentConfig({ preset: 'voice-channel', copies: 4, specAugment: spec }),
+
+const DATA: Record<string, Partial<SynthConfig>> = {
+  'more-flite': { fliteClipsPerWord: 18 },
+  'flite-x5': { fliteClipsPerWord: 30 },
+  // The festival errors are American vowels taken for others (on→up, go→down); 6 of the 8 espeak accents are British.
+  'us-accent': { espeakVoices: ['en-us', 'en-us-nyc'], espeakClipsPerWord: 12 },
 };
-const augment = (augments[lever] ?? base) as typeof base;
-// base-seed<N>: the default recipe with another training seed (initialisation, shuffling, augmentation draws): the noise floor.
-const seed = /^base-seed(\d+)$/.exec(lever)?.[1];
-const train = resolveTrainConfig({ ...DEFAULT_KEYWORD_SPOTTER_CONFIG.train, ...(seed === undefined ? {} : { seed: Number(seed) }), ...(lever === 'epochs-24' ? { epochs: 24 } : {}) });
-const work = `/tmp/w/lever-${lever}`;
+const AUGMENT: Record<string, () => AugmentConfig> = {
+  'voice-channel': () => resolveAugmentConfig({ preset: 'voice-channel', copies: base.copies, specAugment: spec }),
+  voice: () => resolveAugmentConfig({ preset: 'voice-channel', copies: base.copies, specAugment: spec, reverb: { probability: 0 }, bandLimit: { probability: 0 }, gain: { probability: 0 }, clip: { probability: 0 } }),
+  channel: () => resolveAugmentConfig({ preset: 'voice-channel', copies: base.copies, specAugment: spec, speed: { probability: 0 }, pitch: { probability: 0 } }),
+  'voice-channel-4': () => resolveAugmentConfig({ preset: 'voice-channel', copies: 4, specAugment: spec }),
+};
+const TRAIN: Record<string, Partial<TrainConfig>> = { 'epochs-24': { epochs: 24 } };
+
+let synth: Partial<SynthConfig> = {};
+let augment = base;
+let train: Partial<TrainConfig> = { ...DEFAULT_KEYWORD_SPOTTER_CONFIG.train };
+const dataTokens: string[] = [];
+for (const token of tokens) {
+  const seed = /^seed(\d+)$/.exec(token)?.[1];
+  if (seed !== undefined) train = { ...train, seed: Number(seed) };
+  else if (DATA[token] !== undefined) (synth = { ...synth, ...DATA[token] }), dataTokens.push(token);
+  else if (AUGMENT[token] !== undefined) augment = (AUGMENT[token] as () => AugmentConfig)();
+  else if (TRAIN[token] !== undefined) train = { ...train, ...TRAIN[token] };
+  else throw new Error(`unknown lever token '${token}'. Known: seed<N>, ${[...Object.keys(DATA), ...Object.keys(AUGMENT), ...Object.keys(TRAIN)].join(', ')}`);
+}
+
+const work = `/tmp/w/lever-${name}`;
 mkdirSync(`${work}/run/roles`, { recursive: true });
 if (!existsSync(`${work}/features`)) symlinkSync('/work/main/.cache/keyword-spotter/features', `${work}/features`);
-if (lever === 'base' && !existsSync(`${work}/run/roles/scratch`)) cpSync('/work/main/.cache/keyword-spotter/run/roles/scratch', `${work}/run/roles/scratch`, { recursive: true });
 const started = performance.now();
 const reporter = { progress: () => undefined, info: (m: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0)}s] ${m}`), warn: (m: string) => console.log('WARN', m) };
-const config = { ...DEFAULT_KEYWORD_SPOTTER_CONFIG, augment, train, distill: { ...DEFAULT_KEYWORD_SPOTTER_CONFIG.distill, teacher: { kind: 'none' as const } }, generalization: { leaveOneEngineOut: [] } };
-let dataDir = '.cache/keyword-spotter/data';
-if (lever === 'more-flite') {
-  // Three times the flite (US English) clips per word: the festival errors are American vowels taken for others.
+const config = {
+  ...DEFAULT_KEYWORD_SPOTTER_CONFIG,
+  augment,
+  train: resolveTrainConfig(train),
+  distill: { ...DEFAULT_KEYWORD_SPOTTER_CONFIG.distill, teacher: { kind: 'none' as const } },
+  generalization: { leaveOneEngineOut: [] },
+};
+let dataDir = '/work/main/.cache/keyword-spotter/data';
+if (dataTokens.length > 0) {
   const { ensureSyntheticSpeech, synthConfigFor } = await import('../apps/workbench/src/pipeline/data-stage.ts');
-  dataDir = `${work}/data`;
-  await ensureSyntheticSpeech(dataDir, { ...synthConfigFor(DEFAULT_KEYWORD_SPOTTER_CONFIG), fliteClipsPerWord: 18 }, reporter);
+  dataDir = `/tmp/w/data-${dataTokens.sort().join('+')}`;
+  await ensureSyntheticSpeech(dataDir, { ...synthConfigFor(DEFAULT_KEYWORD_SPOTTER_CONFIG), ...synth }, reporter);
 }
-const record = await runTrainStage({ dataDir, runDir: `${work}/run`, unseenDir: '.cache/keyword-spotter/unseen-festival', config, backend: 'wasm', reporter });
-console.log(JSON.stringify({ lever, validation: record.training.bestValidationAccuracy, test: record.tfjsTest.accuracy, unseen: record.unseenEngine?.overall.accuracy, perVoice: record.unseenEngine?.perVoice, seconds: (performance.now() - started) / 1000 }));
+const record = await runTrainStage({ dataDir, runDir: `${work}/run`, unseenDir: '/work/main/.cache/keyword-spotter/unseen-festival', config, backend: 'wasm', reporter });
+console.log(JSON.stringify({ lever: name, validation: record.training.bestValidationAccuracy, test: record.tfjsTest.accuracy, unseen: record.unseenEngine?.overall.accuracy, perVoice: record.unseenEngine?.perVoice, seconds: (performance.now() - started) / 1000 }));
