@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { Reporter } from '@whittle/datasets';
 import { argmaxRows, buildComparisonReport, evaluateVariants, writeReport, type ComparisonReport, type ReportSection, type VariantSpec } from '@whittle/eval';
 import type { LayerReport } from '@whittle/quantize';
@@ -129,7 +129,7 @@ export async function runReportStage(input: { dataDir: string; runDir: string; u
     for (const v of onnxRecord.variants.filter((x) => x.published)) logits.set(v.id, await onnxLogits(await readFile(join(layout.onnx, v.file)), real, record.labels.length));
     real.ids.forEach((id, row) => {
       realPredictions.push({
-        clip: relative(realDir as string, id),
+        clip: id,
         label: record.labels[real.labels[row] as number] as string,
         predictions: Object.fromEntries([...logits].map(([v, l]) => [v, topOf(l, row, record.labels.length, record.labels)])),
       });

@@ -1,5 +1,6 @@
 // Turns a Speech Commands folder into normalised feature sets per split, using the cached extractor.
 
+import { basename, dirname } from 'node:path';
 import {
   extractAugmentedFeatures,
   extractFeatures,
@@ -29,8 +30,18 @@ export interface DatasetSummary {
   readonly speakers: Readonly<Record<SplitName, number>>;
 }
 
+/**
+ * A clip's id is its path inside the dataset folder (`<word>/<file>`, plus `@<offset>` for silence windows), not the
+ * path as given: ids seed each clip's augmentation draws and key the feature cache, so the same data read from
+ * another folder must train the same model.
+ */
+export function clipId(entry: Pick<SpeechCommandsEntry, 'path' | 'offset'>): string {
+  const inFolder = `${basename(dirname(entry.path))}/${basename(entry.path)}`;
+  return entry.offset === undefined ? inFolder : `${inFolder}@${entry.offset}`;
+}
+
 function toSource(entry: SpeechCommandsEntry): FeatureSource {
-  const id = entry.offset === undefined ? entry.path : `${entry.path}@${entry.offset}`;
+  const id = clipId(entry);
   return entry.offset === undefined ? { id, path: entry.path, labelIndex: entry.labelIndex } : { id, path: entry.path, labelIndex: entry.labelIndex, offset: entry.offset };
 }
 
