@@ -1,7 +1,7 @@
 // resolveAugmentConfig fills nested fields from the preset and rejects bad ones by name and value.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.ts';
-import { DEFAULT_AUGMENT_CONFIG, NO_AUGMENT_CONFIG, resolveAugmentConfig, VOICE_CHANNEL_AUGMENT_CONFIG, WAVEFORM_STAGE_DEFAULTS, WAVEFORM_STAGES } from './augment-config.ts';
+import { DEFAULT_AUGMENT_CONFIG, FREQ_WARP_DEFAULTS, NO_AUGMENT_CONFIG, resolveAugmentConfig, VOICE_CHANNEL_AUGMENT_CONFIG, WAVEFORM_STAGE_DEFAULTS, WAVEFORM_STAGES } from './augment-config.ts';
 
 describe('resolveAugmentConfig', () => {
   it('defaults to the speech preset, documented values, deeply frozen', () => {
@@ -62,6 +62,12 @@ describe('resolveAugmentConfig', () => {
     [{ reverb: 0.3 }, "Argument 'reverb' passed to 'resolveAugmentConfig' must be an object; got 0.3"],
     [{ reverb: { rt60: [0.1, 0.2] } }, "Unknown field 'reverb.rt60' passed to 'resolveAugmentConfig'. Supported: probability, rt60Seconds, wet"],
     [{ noise: { snr: [1, 2] } }, "Unknown field 'noise.snr' passed to 'resolveAugmentConfig'. Supported: probability, snrDb"],
+    [{ specAugment: { freqWarp: { probability: 1.5 } } }, "Argument 'specAugment.freqWarp.probability' passed to 'resolveAugmentConfig' must be a number in [0, 1]; got 1.5"],
+    [{ specAugment: { freqWarp: { factor: [1.1, 0.9] } } }, "Argument 'specAugment.freqWarp.factor' passed to 'resolveAugmentConfig' must be [min, max] with numbers in [0.7, 1.3] and min <= max; got [1.1,0.9]"],
+    [{ specAugment: { freqWarp: { factor: [0.5, 1] } } }, /'specAugment\.freqWarp\.factor' .*in \[0\.7, 1\.3\].*got \[0\.5,1\]/],
+    [{ specAugment: { freqWarp: 0.2 } }, "Argument 'specAugment.freqWarp' passed to 'resolveAugmentConfig' must be an object; got 0.2"],
+    [{ specAugment: { freqWarp: { alpha: [0.9, 1.1] } } }, "Unknown field 'specAugment.freqWarp.alpha' passed to 'resolveAugmentConfig'. Supported: probability, factor"],
+    [{ specAugment: { warp: 1 } }, "Unknown field 'specAugment.warp' passed to 'resolveAugmentConfig'. Supported: timeMasks, maxTimeMaskFrames, freqMasks, maxFreqMaskBins, freqWarp"],
   ])('rejects %j', (partial, message) => {
     const call = () => resolveAugmentConfig(partial as never);
     expect(call).toThrow(ConfigError);
@@ -110,5 +116,31 @@ describe('resolveAugmentConfig with the voice and channel stages', () => {
     // Overrides apply on top of the preset, field by field.
     const tuned = resolveAugmentConfig({ preset: 'voice-channel', copies: 4, reverb: { probability: 0 }, specAugment: { freqMasks: 1 } });
     expect([tuned.copies, tuned.reverb?.probability, tuned.reverb?.rt60Seconds, tuned.specAugment.freqMasks]).toEqual([4, 0, [0.1, 0.6], 1]);
+  });
+});
+
+describe('resolveAugmentConfig with the SpecAugment frequency warp', () => {
+  it('leaves it out of every preset and of configs that do not ask for it', () => {
+    expect(FREQ_WARP_DEFAULTS).toEqual({ probability: 0, factor: [0.9, 1.1] });
+    for (const preset of ['speech', 'none', 'voice-channel'] as const) {
+      expect('freqWarp' in resolveAugmentConfig({ preset }).specAugment).toBe(false);
+      expect('freqWarp' in resolveAugmentConfig({ preset, specAugment: { freqMasks: 1, freqWarp: undefined } }).specAugment).toBe(false);
+    }
+    expect(resolveAugmentConfig({ preset: 'voice-channel' })).toEqual(VOICE_CHANNEL_AUGMENT_CONFIG);
+  });
+
+  it('fills a warp asked for from its defaults, field by field, over any preset', () => {
+    const c = resolveAugmentConfig({ specAugment: { freqWarp: { probability: 0.5 } } });
+    expect(c.specAugment).toEqual({ timeMasks: 2, maxTimeMaskFrames: 10, freqMasks: 2, maxFreqMaskBins: 6, freqWarp: { probability: 0.5, factor: [0.9, 1.1] } });
+    expect(Object.isFrozen(c.specAugment.freqWarp?.factor)).toBe(true);
+    expect(resolveAugmentConfig(c)).toEqual(c);
+    // A resolved SpecAugment passed back whole (as resolveTrainConfig does) keeps its warp; a partial one merges into it.
+    expect(resolveAugmentConfig({ specAugment: c.specAugment }).specAugment).toEqual(c.specAugment);
+    const voice = resolveAugmentConfig({ preset: 'voice-channel', specAugment: { timeMasks: 1, freqWarp: { factor: [0.85, 1.15] } } });
+    expect(voice.specAugment).toEqual({ timeMasks: 1, maxTimeMaskFrames: 10, freqMasks: 2, maxFreqMaskBins: 6, freqWarp: { probability: 0, factor: [0.85, 1.15] } });
+    expect(voice.speed).toEqual(VOICE_CHANNEL_AUGMENT_CONFIG.speed);
+    expect(JSON.stringify(resolveAugmentConfig({ preset: 'none', specAugment: { freqWarp: { probability: 1, factor: [1, 1.2] } } }).specAugment)).toBe(
+      '{"timeMasks":0,"maxTimeMaskFrames":0,"freqMasks":0,"maxFreqMaskBins":0,"freqWarp":{"probability":1,"factor":[1,1.2]}}',
+    );
   });
 });

@@ -14,7 +14,19 @@ export interface NoiseMixConfig {
   readonly snrDb: readonly [number, number];
 }
 
-/** SpecAugment (Park et al. 2019) time and frequency masks on normalised features, fresh every batch. */
+/**
+ * With `probability`, warp a row's frequency axis by a factor uniform in `factor` (vocal-tract-length
+ * perturbation, Jaitly & Hinton 2013; see warpRowFrequencies): 1.1 moves formants ~10% up.
+ */
+export interface FreqWarpConfig {
+  readonly probability: number;
+  readonly factor: readonly [number, number];
+}
+
+/**
+ * SpecAugment (Park et al. 2019) time and frequency masks on normalised features, fresh every batch,
+ * after an optional frequency warp of each row.
+ */
 export interface SpecAugmentConfig {
   readonly timeMasks: number;
   /** Widest time mask, frames; each mask's width is uniform in [0, max] (clamped to the frame count). */
@@ -22,7 +34,15 @@ export interface SpecAugmentConfig {
   readonly freqMasks: number;
   /** Widest frequency mask, mel bins; uniform in [0, max] (clamped to the bin count). */
   readonly maxFreqMaskBins: number;
+  /**
+   * Absent means off, like probability 0. resolveAugmentConfig() fills the fields left out of a given
+   * warp from FREQ_WARP_DEFAULTS and leaves the field out when no preset has it and none is asked for.
+   */
+  readonly freqWarp?: FreqWarpConfig;
 }
+
+/** SpecAugment overrides: any field, and any field of the frequency warp, may be left out. */
+export type SpecAugmentOverrides = Partial<Omit<SpecAugmentConfig, 'freqWarp'>> & { readonly freqWarp?: Partial<FreqWarpConfig> };
 
 /** With `probability`, play the clip faster or slower by a factor uniform in `factor` (pitch and tempo together). */
 export interface SpeedPerturbConfig {
@@ -113,7 +133,7 @@ export interface AugmentConfigOverrides {
   readonly copies?: number;
   readonly timeShift?: Partial<TimeShiftConfig>;
   readonly noise?: Partial<NoiseMixConfig>;
-  readonly specAugment?: Partial<SpecAugmentConfig>;
+  readonly specAugment?: SpecAugmentOverrides;
   readonly speed?: Partial<SpeedPerturbConfig>;
   readonly pitch?: Partial<PitchShiftConfig>;
   readonly reverb?: Partial<ReverbConfig>;
@@ -202,6 +222,9 @@ export const VOICE_CHANNEL_AUGMENT_CONFIG: AugmentConfig = deepFreeze<AugmentCon
   dcOffset: { ...WAVEFORM_STAGE_DEFAULTS.dcOffset },
 });
 
+/** Where a frequency warp's unspecified fields come from: off, with Jaitly & Hinton's alpha range. */
+export const FREQ_WARP_DEFAULTS: FreqWarpConfig = deepFreeze<FreqWarpConfig>({ probability: 0, factor: [0.9, 1.1] });
+
 const PRESETS: Readonly<Record<AugmentConfig['preset'], AugmentConfig>> = Object.freeze({
   speech: DEFAULT_AUGMENT_CONFIG,
   none: NO_AUGMENT_CONFIG,
@@ -240,6 +263,22 @@ function merge<T extends object>(base: T, given: unknown, path: string): T {
 }
 
 /**
+ * `given` over the preset's SpecAugment, the frequency warp field by field. The warp appears only when
+ * the preset has it or it is asked for, so configs that never mention it (and the hashes and cache
+ * keys made from them) are what they were before it existed.
+ */
+function mergeSpecAugment(base: SpecAugmentConfig, given: SpecAugmentOverrides | undefined): SpecAugmentConfig {
+  const merged: Record<string, unknown> = merge<Record<string, unknown>>({ ...base, freqWarp: base.freqWarp }, given, 'specAugment');
+  const givenWarp = given?.freqWarp;
+  if (givenWarp === undefined && base.freqWarp === undefined) {
+    delete merged['freqWarp'];
+  } else {
+    merged['freqWarp'] = merge({ ...(base.freqWarp ?? FREQ_WARP_DEFAULTS) }, givenWarp, 'specAugment.freqWarp');
+  }
+  return merged as unknown as SpecAugmentConfig;
+}
+
+/**
  * Fill unspecified fields (nested ones too) from the preset `partial.preset` names (default
  * 'speech') and validate every field; errors name the field, the value and what was expected.
  *
@@ -254,7 +293,7 @@ export function resolveAugmentConfig(partial: AugmentConfigOverrides = {}): Augm
     copies: top['copies'] as number,
     timeShift: merge({ ...base.timeShift }, partial.timeShift, 'timeShift'),
     noise: merge({ ...base.noise }, partial.noise, 'noise'),
-    specAugment: merge({ ...base.specAugment }, partial.specAugment, 'specAugment'),
+    specAugment: mergeSpecAugment(base.specAugment, partial.specAugment),
   };
   // A waveform stage appears only when the preset has it or it is asked for, so configs that never
   // mention one (and the hashes and cache keys made from them) are what they were before it existed.
@@ -273,6 +312,12 @@ export function resolveAugmentConfig(partial: AugmentConfigOverrides = {}): Augm
   checkNumber('specAugment.maxTimeMaskFrames', config.specAugment.maxTimeMaskFrames, 0, 1000, true);
   checkNumber('specAugment.freqMasks', config.specAugment.freqMasks, 0, 10, true);
   checkNumber('specAugment.maxFreqMaskBins', config.specAugment.maxFreqMaskBins, 0, 128, true);
+  if (config.specAugment.freqWarp !== undefined) {
+    checkNumber('specAugment.freqWarp.probability', config.specAugment.freqWarp.probability, 0, 1);
+    // Men's to children's formants differ by about 30%; the piecewise warp also needs its knee,
+    // 4800 Hz / alpha, below the 8 kHz Nyquist frequency (alpha > 0.6).
+    checkRange('specAugment.freqWarp.factor', config.specAugment.freqWarp.factor, 0.7, 1.3);
+  }
   checkWaveformStages(config);
   return deepFreeze(structuredClone(config));
 }
