@@ -4,12 +4,13 @@
 // Usage: npx tsx --tsconfig tsconfig.base.json scripts/measure-lever.ts <token>[+<token>...]   (writes /tmp/w/lever-<name>/)
 // Tokens (combine with '+'; 'base' alone is the default recipe):
 //   data:  more-flite (3x flite clips per word), flite-x5 (5x), us-accent (espeak-ng en-us and en-us-nyc only, 4x clips
-//          each so the espeak share is unchanged)
+//          each so the espeak share is unchanged), unknown-dict (1,000 wamerican words as _unknown_), unknown-dict-10 (and
+//          10 of them per speaker instead of 5)
 //   aug:   voice, channel, voice-channel, voice-channel-4 (4 copies)
 //   train: epochs-24, seed<N> (training seed: initialisation, shuffling, augmentation draws)
 // Data tokens generate their own dataset once under /tmp/w/data-<data tokens>/, shared by every seed.
 import { mkdirSync, symlinkSync, existsSync } from 'node:fs';
-import { resolveAugmentConfig, type AugmentConfig, type SynthConfig } from '@whittle/datasets';
+import { readDictionaryWords, resolveAugmentConfig, type AugmentConfig, type SynthConfig } from '@whittle/datasets';
 import { resolveTrainConfig, type TrainConfig } from '@whittle/distill';
 import { runTrainStage } from '../apps/workbench/src/pipeline/train-stage.ts';
 import { DEFAULT_KEYWORD_SPOTTER_CONFIG } from '../apps/workbench/src/pipeline/keyword-spotter-config.ts';
@@ -24,6 +25,9 @@ const DATA: Record<string, Partial<SynthConfig>> = {
   'flite-x5': { fliteClipsPerWord: 30 },
   // The festival errors are American vowels taken for others (on→up, go→down); 6 of the 8 espeak accents are British.
   'us-accent': { espeakVoices: ['en-us', 'en-us-nyc'], espeakClipsPerWord: 12 },
+  // 1,000 words from Debian's wamerican list instead of the built-in 60 (same 5 per speaker), and 10 per speaker.
+  'unknown-dict': { unknownWords: await readDictionaryWords() },
+  'unknown-dict-10': { unknownWords: await readDictionaryWords(), unknownWordsPerSpeaker: 10 },
 };
 const AUGMENT: Record<string, () => AugmentConfig> = {
   'voice-channel': () => resolveAugmentConfig({ preset: 'voice-channel', copies: base.copies, specAugment: spec }),

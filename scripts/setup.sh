@@ -4,10 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# espeak-ng + flite synthesise the training speech; sox is kept for users' own audio tooling;
+# espeak-ng + flite synthesise the training speech; wamerican's word list supplies `_unknown_` words; sox is kept for users' own audio tooling;
 # python3-onnx validates exported ONNX files in tests (never used by the product path);
 # festival (+ voices) synthesises the held-out unseen-engine test set only: no training data uses it.
-APT_PACKAGES=(espeak-ng flite sox python3-onnx festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts)
+APT_PACKAGES=(espeak-ng flite sox wamerican python3-onnx festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

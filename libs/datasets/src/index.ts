@@ -37,6 +37,8 @@ export { generateNoise } from './synth/noise.ts';
 export { generateSyntheticSpeechCommands } from './synth/generate-synthetic-speech-commands.ts';
 export type { GenerateSynthOptions, SynthSummary } from './synth/generate-synthetic-speech-commands.ts';
 export type { SynthEngineName, SynthSpeaker } from './synth/speech-engine.ts';
+export { DEBIAN_AMERICAN_WORD_LIST, DEFAULT_DICTIONARY_WORDS_OPTIONS, readDictionaryWords, sampleDictionaryWords, soundsLikeTarget } from './synth/dictionary-words.ts';
+export type { DictionaryWordsOptions } from './synth/dictionary-words.ts';
 export { DEFAULT_AUGMENT_CONFIG, FREQ_WARP_DEFAULTS, NO_AUGMENT_CONFIG, resolveAugmentConfig, VOICE_CHANNEL_AUGMENT_CONFIG, WAVEFORM_STAGE_DEFAULTS, WAVEFORM_STAGES } from './augment/augment-config.ts';
 export type { AugmentConfig, AugmentConfigOverrides, BandLimitConfig, ClipConfig, DcOffsetConfig, FreqWarpConfig, GainConfig, NoiseMixConfig, PitchShiftConfig, ReverbConfig, SpecAugmentConfig, SpecAugmentOverrides, SpeedPerturbConfig, TimeShiftConfig, WaveformAugmentConfig, WaveformStage } from './augment/augment-config.ts';
 export { changeSpeed, quantizeSpeedFactor, randomSpeed } from './augment/speed-perturb.ts';
