@@ -12,8 +12,10 @@ export type { FusedBatchNormalizationArgs } from './models/fused-batch-normaliza
 export { countMacs } from './models/count-macs.ts';
 export { getModelSpec, MODEL_NAMES, MODEL_REGISTRY } from './models/registry.ts';
 export type { ModelShape, ModelSpec } from './models/registry.ts';
-export { DEFAULT_TRAIN_CONFIG, resolveTrainConfig } from './train/train-config.ts';
-export type { TrainConfig } from './train/train-config.ts';
+export { DEFAULT_TRAIN_CONFIG, resolveTrainConfig, trainConfigIdentity } from './train/train-config.ts';
+export type { TrainConfig, TrainConfigIdentity } from './train/train-config.ts';
+export { NO_MIXUP } from './train/mixup.ts';
+export type { MixupConfig } from './train/mixup.ts';
 export { accuracyOf, predictLogits, trainClassifier } from './train/train-classifier.ts';
 export type { EpochRecord, TrainOptions, TrainResult } from './train/train-classifier.ts';
 export { CROSS_ENTROPY_LOSS, DEFAULT_DISTILLATION_LOSS, resolveTrainingLoss } from './train/training-loss.ts';

@@ -4,7 +4,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { KWS_LABELS, writeDirAtomic, type FeatureSet, type Reporter } from '@whittle/datasets';
-import { accuracyOf, countMacs, getModelSpec, loadLayersModel, predictLogits, saveLayersModel, trainClassifier, type TrainConfig, type TrainResult } from '@whittle/distill';
+import { accuracyOf, countMacs, getModelSpec, loadLayersModel, predictLogits, saveLayersModel, trainClassifier, trainConfigIdentity, type TrainConfig, type TrainResult } from '@whittle/distill';
 import { configHash } from '../runtime/provenance.ts';
 
 /** The job's models: teacher, the two students, and the students trained without one engine (leave-one-engine-out). */
@@ -63,7 +63,8 @@ export async function trainRole(input: {
 }): Promise<TrainedRole> {
   const { role, reporter, data } = input;
   const dir = roleDir(input.runDir, role);
-  const key = configHash({ role, train: input.train, data: data.dataKey, frames: input.frames, bins: input.bins });
+  // The train config's identity leaves out regularisers that are off, so adding one to the library keeps old keys.
+  const key = configHash({ role, train: trainConfigIdentity(input.train), data: data.dataKey, frames: input.frames, bins: input.bins });
   const existing = await readRoleRecord(dir);
   if (existing?.key === key) {
     reporter.info(`${role}: reusing ${dir} (same config and data; validation ${(existing.validationAccuracy * 100).toFixed(2)}%)`);

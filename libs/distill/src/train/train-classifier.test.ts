@@ -1,14 +1,16 @@
-// The training loop learns a separable toy task, keeps its best epoch, stops early and reproduces per seed.
+// The training loop learns a separable toy task, keeps its best epoch, stops early and reproduces per seed, with and without label smoothing and mixup.
 import * as tf from '@tensorflow/tfjs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SILENT_REPORTER, type ProgressEvent } from '@whittle/datasets';
 import { buildDsCnn, DS_CNN_S } from '../models/ds-cnn.ts';
 import { toyBandSet } from '../testing/toy-band-set.ts';
 import { loadLayersModel, saveLayersModel } from './layers-model-io.ts';
 import { accuracyOf, predictLogits, trainClassifier } from './train-classifier.ts';
 import { resolveTrainConfig } from './train-config.ts';
+import { TrainingInterruptedError } from './training-interrupted-error.ts';
 
 const FRAMES = 16;
 const BINS = 8;
@@ -100,6 +102,87 @@ describe('trainClassifier', () => {
 
   it('rejects bad config with the field and the value', () => {
     expect(() => resolveTrainConfig({ batchSize: 0 })).toThrow("Argument 'batchSize' passed to 'train' must be an integer in [1, 4096]; got 0");
+  });
+});
+
+describe('trainClassifier with label smoothing and mixup', () => {
+  const regularised = { labelSmoothing: 0.1, mixup: { probability: 0.5, alpha: 0.2 } };
+  const weightsOf = (model: tf.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
+
+  it('still learns the toy task, reproducibly, and is not the unregularised run', async () => {
+    const train = toySet(96, 1);
+    const validation = toySet(48, 2);
+    const config = resolveTrainConfig({ epochs: 6, batchSize: 16, learningRate: 1e-2, seed: 5, ...regularised });
+    const model = buildDsCnn(tiny, 3);
+    const before = tf.memory().numTensors;
+    const a = await trainClassifier(model, train, validation, config);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(a.bestValidationAccuracy).toBeGreaterThan(0.9);
+    expect(accuracyOf(predictLogits(model, validation), validation.labels)).toBeGreaterThan(0.9);
+    const b = await trainClassifier(buildDsCnn(tiny, 3), train, validation, config);
+    expect(b.history.map((h) => h.loss)).toEqual(a.history.map((h) => h.loss));
+    const plain = await trainClassifier(buildDsCnn(tiny, 3), train, validation, resolveTrainConfig({ ...config, labelSmoothing: 0, mixup: { probability: 0, alpha: 0.2 } }));
+    expect(plain.history[0]?.loss).not.toBe(a.history[0]?.loss);
+    // The caller's features are never mixed in place.
+    expect(train.features).toEqual(toySet(96, 1).features);
+  });
+
+  it('when off, trains bit for bit as before they existed (mixup alpha alone draws nothing)', async () => {
+    const train = toySet(48, 1);
+    const validation = toySet(24, 2);
+    const base = resolveTrainConfig({ epochs: 2, batchSize: 16, seed: 9, specAugment: { timeMasks: 1, maxTimeMaskFrames: 3, freqMasks: 1, maxFreqMaskBins: 2 } });
+    const a = buildDsCnn(tiny, 3);
+    const b = buildDsCnn(tiny, 3);
+    const ra = await trainClassifier(a, train, validation, base);
+    const rb = await trainClassifier(b, train, validation, resolveTrainConfig({ ...base, labelSmoothing: 0, mixup: { probability: 0, alpha: 3 } }));
+    expect(rb.history.map((h) => [h.loss, h.trainAccuracy])).toEqual(ra.history.map((h) => [h.loss, h.trainAccuracy]));
+    expect(weightsOf(b)).toEqual(weightsOf(a));
+  });
+
+  it('mixes distillation targets too, and the student still learns what the teacher says', async () => {
+    const train = toySet(96, 1);
+    const validation = toySet(48, 2);
+    const teacher = new Float32Array(train.count * 3);
+    train.labels.forEach((label, i) => (teacher[i * 3 + ((label + 1) % 3)] = 6));
+    const shifted = { ...validation, labels: validation.labels.map((l) => (l + 1) % 3) };
+    const config = resolveTrainConfig({ epochs: 6, batchSize: 16, learningRate: 1e-2, seed: 5, loss: { kind: 'distillation', alpha: 0.9, temperature: 2 }, ...regularised });
+    const model = buildDsCnn(tiny, 3);
+    const result = await trainClassifier(model, train, shifted, config, undefined, { teacherLogits: [teacher] });
+    expect(result.history.every((h) => Number.isFinite(h.loss))).toBe(true);
+    expect(accuracyOf(predictLogits(model, validation), shifted.labels)).toBeGreaterThan(0.9);
+    // The cached logits are mixed on the batch copy only.
+    expect(teacher.filter((v) => v !== 0 && v !== 6)).toHaveLength(0);
+  });
+
+  it('resumes an interrupted run to the same weight bits: mixup draws come from the checkpointed generator', async () => {
+    const train = toyBandSet(40, 1, { frames: FRAMES, bins: BINS, bandWidth: 3, noise: 0.5 });
+    const validation = toySet(24, 2);
+    // mixup probability 0.5: both the coin and λ/permutation draws must land where the uninterrupted run had them.
+    const config = resolveTrainConfig({ epochs: 3, batchSize: 8, learningRate: 1e-2, seed: 9, earlyStopping: { patience: 10, minDelta: 0 }, ...regularised });
+    const bits = (model: tf.LayersModel) => model.getWeights().map((w) => Array.from(new Uint32Array((w.dataSync() as Float32Array).slice().buffer)));
+    const reference = buildDsCnn(tiny, 3);
+    const uninterrupted = await trainClassifier(reference, train, validation, config);
+
+    const dir = await mkdtemp(join(tmpdir(), 'whittle-mixup-ckpt-'));
+    const controller = new AbortController();
+    const abortAt = {
+      ...SILENT_REPORTER,
+      progress: (e: ProgressEvent) => {
+        if (e.stage === `train epoch 2/${config.epochs}` && e.done === 3) controller.abort();
+      },
+    };
+    const stopped = await trainClassifier(buildDsCnn(tiny, 3), train, validation, config, abortAt, { checkpointDir: dir, signal: controller.signal }).catch((err: unknown) => err);
+    expect(stopped).toBeInstanceOf(TrainingInterruptedError);
+    const resumedModel = buildDsCnn(tiny, 3);
+    const resumed = await trainClassifier(resumedModel, train, validation, config, undefined, { checkpointDir: dir, resume: true });
+    expect(resumed.resumedFromEpoch).toBe(1);
+    expect(resumed.history.map((h) => [h.loss, h.trainAccuracy, h.validationAccuracy])).toEqual(uninterrupted.history.map((h) => [h.loss, h.trainAccuracy, h.validationAccuracy]));
+    expect(bits(resumedModel)).toEqual(bits(reference));
+  });
+
+  it('rejects bad regulariser settings with the field and the value', () => {
+    expect(() => resolveTrainConfig({ labelSmoothing: 1 })).toThrow("Argument 'labelSmoothing' passed to 'train' must be a number in [0, 1); got 1");
+    expect(() => resolveTrainConfig({ mixup: { probability: 0.5, alpha: -1 } })).toThrow("Argument 'mixup.alpha' passed to 'train' must be a finite number > 0; got -1");
   });
 });
 

@@ -2,9 +2,10 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import { ConfigError, SeededRandom, specAugmentRows, SILENT_REPORTER, WhittleError, type FeatureSet, type Reporter } from '@whittle/datasets';
+import { ConfigError, SeededRandom, specAugmentActive, specAugmentRows, SILENT_REPORTER, WhittleError, type FeatureSet, type Reporter } from '@whittle/datasets';
 import { captureAdamState, disposeAdamState, restoreAdamState } from './adam-state.ts';
 import { localGradientEngine, type GradientEngine, type TrainBatch } from './batch-gradients.ts';
+import { drawMixup, mixRows, mixTargets, mixTeacherLogits } from './mixup.ts';
 import { parallelGradientEngine } from './parallel/parallel-gradient-engine.ts';
 import { checkpointPath, disposeTrainCheckpoint, latestCheckpoint, readTrainCheckpoint, writeTrainCheckpoint } from './train-checkpoint.ts';
 import type { TrainConfig } from './train-config.ts';
@@ -15,6 +16,7 @@ import { TrainingInterruptedError } from './training-interrupted-error.ts';
 export interface EpochRecord {
   readonly epoch: number;
   readonly loss: number;
+  /** Hits on the training batches as trained (augmented; a mixed row counts against the label with the larger share). */
   readonly trainAccuracy: number;
   readonly validationAccuracy: number;
   readonly learningRate: number;
@@ -119,7 +121,11 @@ export async function trainClassifier(
   // An explicit variable list fixes the order Adam keys its moments by, so restored moments land on the right weights.
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = tf.train.adam(config.learningRate);
-  const engine = await (options.engine ?? (async (m, v, c) => (c.workers > 1 ? parallelGradientEngine(m, v, c) : localGradientEngine(m, v, c.loss))))(model, variables, config);
+  const engine = await (options.engine ?? (async (m, v, c) => (c.workers > 1 ? parallelGradientEngine(m, v, c) : localGradientEngine(m, v, c.loss, c.labelSmoothing))))(
+    model,
+    variables,
+    config,
+  );
   let rng = new SeededRandom(config.seed ^ 0x5eed);
   let history: EpochRecord[] = [];
   let best: { epoch: number; accuracy: number; weights: tf.Tensor[] } | undefined;
@@ -135,9 +141,12 @@ export async function trainClassifier(
   let sessionSteps = 0;
   const batchX = new Float32Array(config.batchSize * stride);
   const batchY = new Int32Array(config.batchSize);
-  // Drawn only when masks are on, so an unaugmented run's random stream is the one it always was.
-  const masking = config.specAugment.timeMasks > 0 || config.specAugment.freqMasks > 0;
+  // Drawn only when masks or the frequency warp are on, so an unaugmented run's random stream is the one it always was.
+  const masking = specAugmentActive(config.specAugment);
   const batchTeacher = teacherLogits.length === 0 ? undefined : new Float32Array(config.batchSize * numClasses);
+  const mixing = config.mixup.probability > 0;
+  const batchTargets = mixing ? new Float32Array(config.batchSize * numClasses) : undefined;
+  const unmixed = mixing ? new Float32Array(config.batchSize * Math.max(stride, numClasses)) : undefined;
 
   try {
     if (checkpointDir !== undefined && fingerprint !== undefined) {
@@ -211,9 +220,27 @@ export async function trainClassifier(
           }
         });
         if (masking) specAugmentRows(batchX.subarray(0, rows.length * stride), train.frames, train.bins, config.specAugment, rng);
+        // Mixup after the masks: each row keeps masks of its own and the mix blends two augmented rows, as augmenting
+        // each clip and then mixing would; masking a mixed row would hide the same time and bins of both clips.
+        // Drawn from the same generator, whose state the checkpoint saves, so a resumed run mixes the same pairs.
+        const mix = mixing ? drawMixup(config.mixup, rows.length, rng) : undefined;
+        if (mix !== undefined && batchTargets !== undefined && unmixed !== undefined) {
+          mixRows(batchX, stride, mix, unmixed);
+          mixTargets(batchY, numClasses, mix, batchTargets);
+          if (batchTeacher !== undefined && config.loss.kind === 'distillation') mixTeacherLogits(batchTeacher, numClasses, config.loss.temperature, mix, unmixed);
+        }
         lr = cosineLearningRate(config, step, totalSteps);
         (optimizer as unknown as { learningRate: number }).learningRate = lr;
-        const batch: TrainBatch = { x: batchX, labels: batchY, count: rows.length, frames: train.frames, bins: train.bins, ...(batchTeacher === undefined ? {} : { teacherLogits: batchTeacher }) };
+        const batch: TrainBatch = {
+          x: batchX,
+          labels: batchY,
+          count: rows.length,
+          frames: train.frames,
+          bins: train.bins,
+          ...(batchTeacher === undefined ? {} : { teacherLogits: batchTeacher }),
+          // Only a mixed batch has soft targets: the others keep the one-hot path, bit for bit what it was.
+          ...(mix === undefined || batchTargets === undefined ? {} : { targets: batchTargets }),
+        };
         const { grads, loss: lossValue, correct: hitValue } = await engine.compute(batch);
         optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: grads[i] as tf.Tensor })));
         grads.forEach((g) => g.dispose());

@@ -1,6 +1,7 @@
 // Typed training configuration with validated defaults.
 
 import { ConfigError, NO_AUGMENT_CONFIG, resolveAugmentConfig, type SpecAugmentConfig } from '@whittle/datasets';
+import { NO_MIXUP, type MixupConfig } from './mixup.ts';
 import { CROSS_ENTROPY_LOSS, resolveTrainingLoss, type TrainingLoss } from './training-loss.ts';
 
 export interface TrainConfig {
@@ -23,6 +24,13 @@ export interface TrainConfig {
   readonly workers: number;
   /** Time and frequency masks drawn anew for every row of every batch (all zero: off). */
   readonly specAugment: SpecAugmentConfig;
+  /**
+   * ε in [0, 1): the cross-entropy term learns (1−ε)·target + ε/K instead of the target, so the model is not pushed to
+   * ever larger logits on voices it has memorised. 0: off.
+   */
+  readonly labelSmoothing: number;
+  /** Mix pairs of rows and their targets (Zhang et al. 2018) in a fraction of the batches; probability 0: off. */
+  readonly mixup: MixupConfig;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = Object.freeze({
@@ -36,6 +44,8 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = Object.freeze({
   loss: CROSS_ENTROPY_LOSS,
   workers: 1,
   specAugment: NO_AUGMENT_CONFIG.specAugment,
+  labelSmoothing: 0,
+  mixup: NO_MIXUP,
 });
 
 function check(ok: boolean, field: string, expected: string, got: unknown): void {
@@ -49,6 +59,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
     ...partial,
     earlyStopping: { ...DEFAULT_TRAIN_CONFIG.earlyStopping, ...(partial.earlyStopping ?? {}) },
     specAugment: { ...DEFAULT_TRAIN_CONFIG.specAugment, ...(partial.specAugment ?? {}) },
+    mixup: { ...DEFAULT_TRAIN_CONFIG.mixup, ...(partial.mixup ?? {}) },
   };
   check(typeof c.model === 'string' && c.model.length > 0, 'model', 'a model name', c.model);
   check(Number.isInteger(c.seed) && c.seed >= 0, 'seed', 'an integer ≥ 0', c.seed);
@@ -60,7 +71,25 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
   check(c.finalLearningRateFraction > 0 && c.finalLearningRateFraction <= 1, 'finalLearningRateFraction', 'in (0, 1]', c.finalLearningRateFraction);
   check(Number.isInteger(c.earlyStopping.patience) && c.earlyStopping.patience >= 1, 'earlyStopping.patience', 'an integer ≥ 1', c.earlyStopping.patience);
   check(c.earlyStopping.minDelta >= 0, 'earlyStopping.minDelta', '≥ 0', c.earlyStopping.minDelta);
+  check(typeof c.labelSmoothing === 'number' && c.labelSmoothing >= 0 && c.labelSmoothing < 1, 'labelSmoothing', 'a number in [0, 1)', c.labelSmoothing);
+  check(typeof c.mixup.probability === 'number' && c.mixup.probability >= 0 && c.mixup.probability <= 1, 'mixup.probability', 'a number in [0, 1]', c.mixup.probability);
+  check(typeof c.mixup.alpha === 'number' && c.mixup.alpha > 0 && Number.isFinite(c.mixup.alpha), 'mixup.alpha', 'a finite number > 0', c.mixup.alpha);
   // Mask counts and widths are validated where they are defined, by the augmentation config.
   const specAugment = resolveAugmentConfig({ specAugment: c.specAugment }).specAugment;
-  return Object.freeze({ ...c, loss: resolveTrainingLoss(c.loss), specAugment });
+  const mixup = Object.freeze({ probability: c.mixup.probability, alpha: c.mixup.alpha });
+  return Object.freeze({ ...c, loss: resolveTrainingLoss(c.loss), specAugment, mixup });
+}
+
+/** A TrainConfig as a run's identity: the regularisers added after the rest are left out while they are off. */
+export type TrainConfigIdentity = Omit<TrainConfig, 'labelSmoothing' | 'mixup'> & Partial<Pick<TrainConfig, 'labelSmoothing' | 'mixup'>>;
+
+/**
+ * `config` without `labelSmoothing` when it is 0 and without `mixup` when its probability is 0 (alpha then changes
+ * nothing). A run with both off has the identity it had before they existed, so checkpoints and caches keyed by the
+ * config stay valid.
+ * @example configHash({ role, train: trainConfigIdentity(config) }) // same key as before for a default config
+ */
+export function trainConfigIdentity(config: TrainConfig): TrainConfigIdentity {
+  const { labelSmoothing, mixup, ...rest } = config;
+  return { ...rest, ...(labelSmoothing === 0 ? {} : { labelSmoothing }), ...(mixup.probability === 0 ? {} : { mixup }) };
 }

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type * as tf from '@tensorflow/tfjs';
 import type { FeatureSet } from '@whittle/datasets';
-import type { TrainConfig } from './train-config.ts';
+import { DEFAULT_TRAIN_CONFIG, trainConfigIdentity, type TrainConfig, type TrainConfigIdentity } from './train-config.ts';
 import { stableStringify } from './stable-stringify.ts';
 
 /** A data split's identity: its shape and a hash of every feature and label byte. */
@@ -15,8 +15,11 @@ export interface DataFingerprint {
 }
 
 export interface TrainFingerprint {
-  /** The config itself (not a hash) so a mismatch can name the fields and both values. */
-  readonly config: TrainConfig;
+  /**
+   * The config itself (not a hash) so a mismatch can name the fields and both values; regularisers that are off are
+   * left out (see trainConfigIdentity), so a default config's fingerprint is the one written before they existed.
+   */
+  readonly config: TrainConfigIdentity;
   readonly train: DataFingerprint;
   readonly validation: DataFingerprint;
   /** Hash of the layer classes, their configs without names, and the weight shapes. */
@@ -54,7 +57,7 @@ function modelSignature(model: tf.LayersModel): string {
 
 /** Fingerprint of one training job: equal fingerprints mean a checkpoint of one is valid for the other. */
 export function trainFingerprint(config: TrainConfig, train: FeatureSet, validation: FeatureSet, model: tf.LayersModel, extras?: TrainExtras): TrainFingerprint {
-  return { config, train: dataFingerprint(train), validation: dataFingerprint(validation), model: modelSignature(model), extras: extrasSignature(extras) };
+  return { config: trainConfigIdentity(config), train: dataFingerprint(train), validation: dataFingerprint(validation), model: modelSignature(model), extras: extrasSignature(extras) };
 }
 
 function extrasSignature(extras: TrainExtras | undefined): string {
@@ -76,11 +79,16 @@ function flatten(value: unknown, prefix = ''): Map<string, string> {
   return out;
 }
 
+/** Off regularisers are absent from a fingerprint; shown as their off values so a difference reads 'checkpoint 0.1, now 0'. */
+function withRegularisers(config: TrainConfigIdentity): TrainConfigIdentity {
+  return { labelSmoothing: DEFAULT_TRAIN_CONFIG.labelSmoothing, mixup: DEFAULT_TRAIN_CONFIG.mixup, ...config };
+}
+
 /** Human-readable differences between a checkpoint's fingerprint and the current job's; empty when they match. */
 export function fingerprintDifferences(saved: TrainFingerprint, current: TrainFingerprint): string[] {
   const diffs: string[] = [];
-  const was = flatten(saved.config);
-  const now = flatten(current.config);
+  const was = flatten(withRegularisers(saved.config));
+  const now = flatten(withRegularisers(current.config));
   for (const key of new Set([...was.keys(), ...now.keys()])) {
     if (was.get(key) !== now.get(key)) diffs.push(`config ${key}: checkpoint ${was.get(key) ?? 'unset'}, now ${now.get(key) ?? 'unset'}`);
   }

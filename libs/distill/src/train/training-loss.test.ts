@@ -1,4 +1,4 @@
-// The distillation loss equals its formula, reduces to cross-entropy at α = 0, and validates its parameters.
+// The distillation loss equals its formula, reduces to cross-entropy at α = 0, smooths and takes soft targets by hand formula, and validates its parameters.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CROSS_ENTROPY_LOSS, resolveTrainingLoss, trainingLossValue } from './training-loss.ts';
@@ -63,6 +63,73 @@ describe('trainingLossValue', () => {
     expect(() => lossOf({ kind: 'distillation', alpha: 0.5, temperature: 2 }, student, null)).toThrow(/needs teacher logits/);
     lossOf({ kind: 'distillation', alpha: 0.5, temperature: 2 });
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+/** Cross-entropy against target distributions, smoothed by ε toward uniform, written out in plain numbers. */
+function referenceSoftCe(student: number[][], targets: number[][], epsilon: number): number[] {
+  return student.map((row, i) => {
+    const q = logSoftmax(row, 1);
+    return -(targets[i] as number[]).reduce((s, y, c) => s + ((1 - epsilon) * y + epsilon / row.length) * (q[c] as number), 0);
+  });
+}
+
+/** The distillation loss with a smoothed CE term, per the formula; the KL term is the unsmoothed teacher's. */
+function referenceSmoothedDistillation(targets: number[][], alpha: number, t: number, epsilon: number): number {
+  const ce = referenceSoftCe(student, targets, epsilon);
+  const kl = student.map((row, i) => {
+    const p = logSoftmax(teacher[i] as number[], t);
+    const q = logSoftmax(row, t);
+    return p.reduce((s, lp, c) => s + Math.exp(lp) * (lp - (q[c] as number)), 0);
+  });
+  return ce.reduce((s, v, i) => s + alpha * t * t * (kl[i] as number) + (1 - alpha) * v, 0) / student.length;
+}
+
+const oneHot = labels.map((l) => [0, 1, 2].map((c) => (c === l ? 1 : 0)));
+const mixed = [
+  [0.25, 0.75, 0],
+  [0, 0.4, 0.6],
+];
+
+function smoothedLossOf(loss: Parameters<typeof trainingLossValue>[0], targets: number[][], epsilon: number): number {
+  return tf.tidy(() => trainingLossValue(loss, tf.tensor2d(student), tf.tensor2d(targets), tf.tensor2d(teacher), epsilon).dataSync()[0] as number);
+}
+
+describe('trainingLossValue with label smoothing and soft targets', () => {
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+  it('at ε = 0 is exactly the loss without smoothing, for both kinds', () => {
+    for (const loss of [CROSS_ENTROPY_LOSS, { kind: 'distillation', alpha: 0.7, temperature: 4 } as const]) {
+      const plain = lossOf(loss);
+      const zero = tf.tidy(() => trainingLossValue(loss, tf.tensor2d(student), tf.oneHot(tf.tensor1d(labels, 'int32'), 3), tf.tensor2d(teacher), 0).dataSync()[0] as number);
+      expect(zero).toBe(plain);
+    }
+  });
+
+  it('smooths the cross-entropy targets to (1−ε)·y + ε/K, written out by hand', () => {
+    for (const epsilon of [0.1, 0.3]) {
+      expect(smoothedLossOf(CROSS_ENTROPY_LOSS, oneHot, epsilon)).toBeCloseTo(mean(referenceSoftCe(student, oneHot, epsilon)), 5);
+      // Smoothing moves the loss: the test would not pass with ε ignored.
+      expect(Math.abs(smoothedLossOf(CROSS_ENTROPY_LOSS, oneHot, epsilon) - lossOf(CROSS_ENTROPY_LOSS))).toBeGreaterThan(0.01);
+    }
+  });
+
+  it('smooths only the (1−α)·CE term of distillation, not the teacher’s distribution', () => {
+    for (const [alpha, temperature, epsilon] of [
+      [0.7, 4, 0.1],
+      [0.3, 2, 0.2],
+    ] as const) {
+      expect(smoothedLossOf({ kind: 'distillation', alpha, temperature }, oneHot, epsilon)).toBeCloseTo(referenceSmoothedDistillation(oneHot, alpha, temperature, epsilon), 5);
+    }
+    // At α = 1 the CE term is gone, so smoothing changes nothing.
+    const allSoft = { kind: 'distillation', alpha: 1, temperature: 3 } as const;
+    expect(smoothedLossOf(allSoft, oneHot, 0.3)).toBeCloseTo(smoothedLossOf(allSoft, oneHot, 0), 6);
+  });
+
+  it('takes soft (mixup) targets as distributions, smoothed on top', () => {
+    expect(smoothedLossOf(CROSS_ENTROPY_LOSS, mixed, 0)).toBeCloseTo(mean(referenceSoftCe(student, mixed, 0)), 5);
+    expect(smoothedLossOf(CROSS_ENTROPY_LOSS, mixed, 0.2)).toBeCloseTo(mean(referenceSoftCe(student, mixed, 0.2)), 5);
+    expect(smoothedLossOf({ kind: 'distillation', alpha: 0.5, temperature: 2 }, mixed, 0.2)).toBeCloseTo(referenceSmoothedDistillation(mixed, 0.5, 2, 0.2), 5);
   });
 });
 

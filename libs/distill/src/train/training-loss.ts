@@ -5,6 +5,7 @@ import { ConfigError } from '@whittle/datasets';
 
 /**
  * `distillation`: α·T²·KL(softmax(teacher/T) ‖ softmax(student/T)) + (1−α)·CE(labels, student).
+ * Label smoothing (TrainConfig.labelSmoothing) applies to the CE term of either kind.
  * The T² keeps the soft term's gradient scale independent of T (Hinton et al. 2015), so α means the same at any T.
  */
 export type TrainingLoss =
@@ -30,10 +31,16 @@ export function resolveTrainingLoss(loss: TrainingLoss): TrainingLoss {
   return Object.freeze({ kind: 'distillation', alpha: loss.alpha, temperature: loss.temperature });
 }
 
-/** Mean loss over the batch. `teacherLogits` is required for distillation and ignored otherwise. */
-export function trainingLossValue(loss: TrainingLoss, logits: tf.Tensor, oneHotLabels: tf.Tensor, teacherLogits?: tf.Tensor): tf.Scalar {
+/**
+ * Mean loss over the batch. `targets` holds one distribution per row (one-hot labels, or mixup's soft targets).
+ * `labelSmoothing` ε replaces them by (1−ε)·targets + ε/K in the cross-entropy term only: the teacher's distribution
+ * already is soft. At ε = 0 the loss is exactly what it was before smoothing existed.
+ * `teacherLogits` is required for distillation and ignored otherwise.
+ */
+export function trainingLossValue(loss: TrainingLoss, logits: tf.Tensor, targets: tf.Tensor, teacherLogits?: tf.Tensor, labelSmoothing = 0): tf.Scalar {
   return tf.tidy((): tf.Scalar => {
-    const ce = tf.losses.softmaxCrossEntropy(oneHotLabels, logits);
+    // tfjs smooths inside softmaxCrossEntropy with this very formula (K = the targets' last dimension).
+    const ce = tf.losses.softmaxCrossEntropy(targets, logits, undefined, labelSmoothing);
     if (loss.kind === 'cross-entropy') return ce as tf.Scalar;
     if (teacherLogits === undefined) throw new ConfigError("The 'distillation' loss needs teacher logits for every batch; none were given");
     const t = loss.temperature;

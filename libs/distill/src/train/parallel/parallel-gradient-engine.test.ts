@@ -53,8 +53,26 @@ function features(count: number, seed: number): FeatureSet {
   return { features: x, frames: FRAMES, bins: BINS, count, labels, ids: Array.from({ length: count }, (_, i) => `r${i}`) };
 }
 
-function asBatch(set: FeatureSet, teacherLogits?: Float32Array): TrainBatch {
-  return { x: set.features, labels: set.labels, count: set.count, frames: set.frames, bins: set.bins, ...(teacherLogits === undefined ? {} : { teacherLogits }) };
+function asBatch(set: FeatureSet, teacherLogits?: Float32Array, targets?: Float32Array): TrainBatch {
+  return {
+    x: set.features,
+    labels: set.labels,
+    count: set.count,
+    frames: set.frames,
+    bins: set.bins,
+    ...(teacherLogits === undefined ? {} : { teacherLogits }),
+    ...(targets === undefined ? {} : { targets }),
+  };
+}
+
+/** Row i's distribution: 0.6 on its label, 0.4 on the next class (what a mixup batch sends). */
+function softTargets(set: FeatureSet): Float32Array {
+  const out = new Float32Array(set.count * CLASSES);
+  set.labels.forEach((label, i) => {
+    out[i * CLASSES + label] = 0.6;
+    out[i * CLASSES + ((label + 1) % CLASSES)] = 0.4;
+  });
+  return out;
 }
 
 function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -87,13 +105,20 @@ describe.each(['cpu', 'wasm'])('parallelGradientEngine on %s', (backend) => {
     // 17 rows: shards of 8+9 or 5+6+6, so the row weighting matters.
     const set = features(17, 2);
     const teacher = Float32Array.from({ length: 17 * CLASSES }, (_, i) => Math.sin(i));
-    for (const loss of [{ kind: 'cross-entropy' } as const, { kind: 'distillation', alpha: 0.6, temperature: 3 } as const]) {
-      const config: TrainConfig = resolveTrainConfig({ workers, batchSize: 17, loss });
-      const single = await batchGradients(model, variables, asBatch(set, teacher), config.loss);
+    const cases = [
+      { loss: { kind: 'cross-entropy' } as const, labelSmoothing: 0, targets: undefined },
+      { loss: { kind: 'distillation', alpha: 0.6, temperature: 3 } as const, labelSmoothing: 0, targets: undefined },
+      // Label smoothing and soft (mixup) targets must reach every shard.
+      { loss: { kind: 'cross-entropy' } as const, labelSmoothing: 0.2, targets: softTargets(set) },
+      { loss: { kind: 'distillation', alpha: 0.6, temperature: 3 } as const, labelSmoothing: 0.2, targets: softTargets(set) },
+    ];
+    for (const { loss, labelSmoothing, targets } of cases) {
+      const config: TrainConfig = resolveTrainConfig({ workers, batchSize: 17, loss, labelSmoothing });
+      const single = await batchGradients(model, variables, asBatch(set, teacher, targets), config.loss, config.labelSmoothing);
       const before = tf.memory().numTensors;
       const engine = await parallelGradientEngine(model, variables, config);
       expect(engine.workers).toBe(workers);
-      const parallel = await engine.compute(asBatch(set, teacher));
+      const parallel = await engine.compute(asBatch(set, teacher, targets));
       expect(parallel.grads.map((g) => g.shape)).toEqual(single.grads.map((g) => g.shape));
       parallel.grads.forEach((g, i) => expect(maxRelDiff(g.dataSync(), (single.grads[i] as tf.Tensor).dataSync())).toBeLessThan(TOLERANCE));
       expect(parallel.loss).toBeCloseTo(single.loss, 5);
@@ -129,6 +154,44 @@ describe.each(['cpu', 'wasm'])('parallelGradientEngine on %s', (backend) => {
     });
     // The weights did move: equality is not two untouched models.
     expect(maxRelDiff(one.weights[0] as number[], weightsOf(plainModel(5))[0] as number[])).toBeGreaterThan(1e-3);
+  });
+
+  it('trains to the same weights as one worker with label smoothing and mixup, for cross-entropy and distillation', async () => {
+    const train = features(50, 3);
+    const validation = features(12, 4);
+    const teacher = Float32Array.from({ length: 50 * CLASSES }, (_, i) => 2 * Math.sin(i));
+    for (const loss of [{ kind: 'cross-entropy' } as const, { kind: 'distillation', alpha: 0.6, temperature: 2 } as const]) {
+      const run = async (n: number) => {
+        const model = plainModel(5);
+        const config = resolveTrainConfig({
+          epochs: 2,
+          batchSize: 16,
+          learningRate: 1e-2,
+          seed: 7,
+          workers: n,
+          earlyStopping: { patience: 5, minDelta: 0 },
+          loss,
+          labelSmoothing: 0.1,
+          // Every batch mixed, with λ spread over (0, 1), so the shards get soft targets (and mixed teacher logits).
+          mixup: { probability: 1, alpha: 1 },
+        });
+        const result = await trainClassifier(model, train, validation, config, undefined, {
+          ...(n === 1 ? {} : { engine: parallelGradientEngine }),
+          ...(loss.kind === 'distillation' ? { teacherLogits: [teacher] } : {}),
+        });
+        const weights = weightsOf(model);
+        model.dispose();
+        return { history: result.history.map((h) => [h.loss, h.trainAccuracy]), weights };
+      };
+      const one = await run(1);
+      const a = await run(2);
+      expect(await run(2)).toEqual(a);
+      a.weights.forEach((w, i) => expect(maxRelDiff(w, one.weights[i] as number[])).toBeLessThan(TOLERANCE));
+      a.history.forEach(([lossValue, acc], e) => {
+        expect(lossValue).toBeCloseTo((one.history[e] as number[])[0] as number, 5);
+        expect(acc).toBe((one.history[e] as number[])[1]);
+      });
+    }
   });
 
   it('with batch norm: moving mean tracks the full batch, gradients use per-shard statistics', async () => {

@@ -90,14 +90,26 @@ export async function parallelGradientEngine(model: tf.LayersModel, variables: r
   const weightsBuffer = new SharedArrayBuffer(layout.total * 4);
   const weightsView = new Float32Array(weightsBuffer);
   const modelTopology = model.toJSON(null, false) as ModelTopology;
-  // Teacher logits come one row per sample, as wide as the model's output (batchGradients reads them the same way).
+  // Teacher logits and soft targets come one row per sample, as wide as the model's output (batchGradients reads them the same way).
   const outputClasses = (model.outputs[0]?.shape.at(-1) as number | undefined) ?? 0;
 
   const slots: WorkerSlot[] = [];
   const started: Promise<void>[] = [];
   for (let index = 1; index < config.workers; index++) {
     const output = new SharedArrayBuffer((gradLayout.total + stateLayout.total) * 4);
-    const init: WorkerInit = { index, workers: config.workers, backend: backend as WorkerBackend, modelTopology, weightShapes, trainable, state, loss: config.loss, weights: weightsBuffer, output };
+    const init: WorkerInit = {
+      index,
+      workers: config.workers,
+      backend: backend as WorkerBackend,
+      modelTopology,
+      weightShapes,
+      trainable,
+      state,
+      loss: config.loss,
+      labelSmoothing: config.labelSmoothing,
+      weights: weightsBuffer,
+      output,
+    };
     const thread = new Worker(options.workerEntry ?? DEFAULT_ENTRY, { workerData: init });
     const slot: WorkerSlot = { index, thread, output: new Float32Array(output), input: undefined, pending: undefined, failed: undefined, stopping: false };
     slots.push(slot);
@@ -123,11 +135,12 @@ export async function parallelGradientEngine(model: tf.LayersModel, variables: r
       // Before the main shard runs: its forward pass moves this model's batch-norm statistics.
       weightVariables.forEach((v, j) => weightsView.set(v.dataSync() as Float32Array, layout.offsets[j]));
       const numClasses = batch.teacherLogits === undefined ? 0 : outputClasses;
+      const targetClasses = batch.targets === undefined ? 0 : outputClasses;
       const replies: (Promise<Extract<WorkerReply, { type: 'done' }>> | undefined)[] = [];
       let start = sizes[0] as number;
       for (const slot of slots) {
         const count = sizes[slot.index] as number;
-        replies.push(count === 0 ? undefined : postStep(slot, batch, start, count, numClasses, step));
+        replies.push(count === 0 ? undefined : postStep(slot, batch, start, count, { numClasses, targetClasses }, step));
         start += count;
       }
       const t1 = performance.now();
@@ -136,7 +149,7 @@ export async function parallelGradientEngine(model: tf.LayersModel, variables: r
       let mainError: unknown;
       if ((sizes[0] as number) > 0) {
         try {
-          main = await batchGradients(model, variables, { ...batch, count: sizes[0] as number }, config.loss);
+          main = await batchGradients(model, variables, { ...batch, count: sizes[0] as number }, config.loss, config.labelSmoothing);
         } catch (err) {
           mainError = err;
         }
@@ -202,9 +215,17 @@ function watchWorker(slot: WorkerSlot, workers: number): Promise<void> {
 }
 
 /** Copy rows [start, start + count) into the worker's input buffer (grown when too small) and ask for their gradients. */
-function postStep(slot: WorkerSlot, batch: TrainBatch, start: number, count: number, numClasses: number, step: number): Promise<Extract<WorkerReply, { type: 'done' }>> {
+function postStep(
+  slot: WorkerSlot,
+  batch: TrainBatch,
+  start: number,
+  count: number,
+  widths: { numClasses: number; targetClasses: number },
+  step: number,
+): Promise<Extract<WorkerReply, { type: 'done' }>> {
   const { frames, bins } = batch;
-  const at = shardInputLayout(count, frames, bins, numClasses);
+  const { numClasses, targetClasses } = widths;
+  const at = shardInputLayout(count, frames, bins, numClasses, targetClasses);
   let grown: SharedArrayBuffer | undefined;
   if (slot.input === undefined || slot.input.byteLength < at.bytes) {
     grown = new SharedArrayBuffer(at.bytes);
@@ -214,7 +235,8 @@ function postStep(slot: WorkerSlot, batch: TrainBatch, start: number, count: num
   new Float32Array(slot.input, 0, count * stride).set(batch.x.subarray(start * stride, (start + count) * stride));
   new Int32Array(slot.input, at.labels, count).set(batch.labels.subarray(start, start + count));
   if (batch.teacherLogits !== undefined) new Float32Array(slot.input, at.teacher, count * numClasses).set(batch.teacherLogits.subarray(start * numClasses, (start + count) * numClasses));
-  const request: StepRequest = { type: 'step', step, count, frames, bins, numClasses, ...(grown === undefined ? {} : { input: grown }) };
+  if (batch.targets !== undefined) new Float32Array(slot.input, at.targets, count * targetClasses).set(batch.targets.subarray(start * targetClasses, (start + count) * targetClasses));
+  const request: StepRequest = { type: 'step', step, count, frames, bins, numClasses, targetClasses, ...(grown === undefined ? {} : { input: grown }) };
   return new Promise((resolve, reject) => {
     slot.pending = { resolve, reject };
     slot.thread.ref();

@@ -58,8 +58,8 @@ export async function serveGradientWorker(port: MessagePort, init: WorkerInit): 
       w.assign(value);
       value.dispose();
     });
-    const { count, frames, bins, numClasses } = request;
-    const at = shardInputLayout(count, frames, bins, numClasses);
+    const { count, frames, bins, numClasses, targetClasses } = request;
+    const at = shardInputLayout(count, frames, bins, numClasses, targetClasses);
     const batch: TrainBatch = {
       x: new Float32Array(input, 0, count * frames * bins).slice(),
       labels: new Int32Array(input, at.labels, count).slice(),
@@ -67,8 +67,9 @@ export async function serveGradientWorker(port: MessagePort, init: WorkerInit): 
       frames,
       bins,
       ...(numClasses === 0 ? {} : { teacherLogits: new Float32Array(input, at.teacher, count * numClasses).slice() }),
+      ...(targetClasses === 0 ? {} : { targets: new Float32Array(input, at.targets, count * targetClasses).slice() }),
     };
-    const result = await batchGradients(model, variables, batch, init.loss);
+    const result = await batchGradients(model, variables, batch, init.loss, init.labelSmoothing);
     result.grads.forEach((g, i) => {
       output.set(g.dataSync(), gradLayout.offsets[i]);
       g.dispose();

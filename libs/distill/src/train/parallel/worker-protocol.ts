@@ -26,6 +26,8 @@ export interface WorkerInit {
   readonly trainable: readonly number[];
   readonly state: readonly number[];
   readonly loss: TrainingLoss;
+  /** TrainConfig.labelSmoothing: every shard's cross-entropy smooths its targets the same way. */
+  readonly labelSmoothing: number;
   /** Every weight, packed in `model.weights` order; the main thread writes it before each step, workers only read. */
   readonly weights: SharedArrayBuffer;
   /** This worker's results, written by the worker during a step: gradients (in `trainable` order), then `state` values. */
@@ -33,8 +35,8 @@ export interface WorkerInit {
 }
 
 /**
- * One step: compute the shard now in `input` (x, then labels, then teacher logits, each at the offsets given). `input`
- * is only sent when the main thread had to grow it; otherwise the worker keeps the one it has.
+ * One step: compute the shard now in `input` (x, then labels, then teacher logits, then targets, each at the offsets
+ * given). `input` is only sent when the main thread had to grow it; otherwise the worker keeps the one it has.
  */
 export interface StepRequest {
   readonly type: 'step';
@@ -44,6 +46,8 @@ export interface StepRequest {
   readonly bins: number;
   /** Teacher logits per row, 0 without a teacher. */
   readonly numClasses: number;
+  /** Soft target values per row (mixup), 0 when the shard's targets are its one-hot labels. */
+  readonly targetClasses: number;
   readonly input?: SharedArrayBuffer;
 }
 
@@ -52,9 +56,16 @@ export type WorkerReply =
   | { readonly type: 'done'; readonly step: number; readonly loss: number; readonly correct: number; readonly seconds: number }
   | { readonly type: 'error'; readonly step?: number; readonly message: string; readonly code?: string; readonly stack?: string };
 
-/** Byte offsets of a shard's arrays in an input buffer: floats x, int32 labels, floats teacher logits. */
-export function shardInputLayout(count: number, frames: number, bins: number, numClasses: number): { labels: number; teacher: number; bytes: number } {
+/** Byte offsets of a shard's arrays in an input buffer: floats x, int32 labels, floats teacher logits, floats targets. */
+export function shardInputLayout(
+  count: number,
+  frames: number,
+  bins: number,
+  numClasses: number,
+  targetClasses = 0,
+): { labels: number; teacher: number; targets: number; bytes: number } {
   const labels = count * frames * bins * 4;
   const teacher = labels + count * 4;
-  return { labels, teacher, bytes: teacher + count * numClasses * 4 };
+  const targets = teacher + count * numClasses * 4;
+  return { labels, teacher, targets, bytes: targets + count * targetClasses * 4 };
 }
