@@ -7,7 +7,8 @@
 //          each so the espeak share is unchanged), unknown-dict (1,000 wamerican words as _unknown_), unknown-dict-10 (and
 //          10 of them per speaker instead of 5)
 //   aug:   voice, channel, voice-channel, voice-channel-4 (4 copies)
-//   train: epochs-24, seed<N> (training seed: initialisation, shuffling, augmentation draws)
+//   train: epochs-24, ls (label smoothing 0.1), mixup (p 0.5, alpha 0.4), vtlp (frequency warp 0.9-1.1 on every row),
+//          vtlp-wide (0.8-1.2), seed<N> (training seed: initialisation, shuffling, augmentation draws)
 // Data tokens generate their own dataset once under /tmp/w/data-<data tokens>/, shared by every seed.
 import { mkdirSync, symlinkSync, existsSync } from 'node:fs';
 import { readDictionaryWords, resolveAugmentConfig, type AugmentConfig, type SynthConfig } from '@whittle/datasets';
@@ -35,20 +36,29 @@ const AUGMENT: Record<string, () => AugmentConfig> = {
   channel: () => resolveAugmentConfig({ preset: 'voice-channel', copies: base.copies, specAugment: spec, speed: { probability: 0 }, pitch: { probability: 0 } }),
   'voice-channel-4': () => resolveAugmentConfig({ preset: 'voice-channel', copies: 4, specAugment: spec }),
 };
-const TRAIN: Record<string, Partial<TrainConfig>> = { 'epochs-24': { epochs: 24 } };
+const TRAIN: Record<string, Partial<TrainConfig>> = {
+  'epochs-24': { epochs: 24 },
+  ls: { labelSmoothing: 0.1 },
+  mixup: { mixup: { probability: 0.5, alpha: 0.4 } },
+};
+// VTLP frequency warp on every row, on top of the masks (the train stage takes SpecAugment from the augment config).
+const WARP: Record<string, readonly [number, number]> = { vtlp: [0.9, 1.1], 'vtlp-wide': [0.8, 1.2] };
 
 let synth: Partial<SynthConfig> = {};
 let augment = base;
 let train: Partial<TrainConfig> = { ...DEFAULT_KEYWORD_SPOTTER_CONFIG.train };
 const dataTokens: string[] = [];
+let warp: readonly [number, number] | undefined;
 for (const token of tokens) {
   const seed = /^seed(\d+)$/.exec(token)?.[1];
   if (seed !== undefined) train = { ...train, seed: Number(seed) };
   else if (DATA[token] !== undefined) (synth = { ...synth, ...DATA[token] }), dataTokens.push(token);
   else if (AUGMENT[token] !== undefined) augment = (AUGMENT[token] as () => AugmentConfig)();
   else if (TRAIN[token] !== undefined) train = { ...train, ...TRAIN[token] };
-  else throw new Error(`unknown lever token '${token}'. Known: seed<N>, ${[...Object.keys(DATA), ...Object.keys(AUGMENT), ...Object.keys(TRAIN)].join(', ')}`);
+  else if (WARP[token] !== undefined) warp = WARP[token];
+  else throw new Error(`unknown lever token '${token}'. Known: seed<N>, ${[...Object.keys(DATA), ...Object.keys(AUGMENT), ...Object.keys(TRAIN), ...Object.keys(WARP)].join(', ')}`);
 }
+if (warp !== undefined) augment = { ...augment, specAugment: { ...augment.specAugment, freqWarp: { probability: 1, factor: warp } } };
 
 const work = `/tmp/w/lever-${name}`;
 mkdirSync(`${work}/run/roles`, { recursive: true });
