@@ -3,6 +3,7 @@
 import { ConfigError, DEFAULT_AUGMENT_CONFIG, NO_AUGMENT_CONFIG, resolveAugmentConfig } from '@whittle/datasets';
 import { DEFAULT_DISTILLATION_LOSS, resolveTrainingLoss } from '@whittle/distill';
 import { DEFAULT_CALIBRATION_CONFIGS, DEFAULT_QAT_CONFIG, resolveQatConfig, resolveStaticQuantizeConfig, type CalibrationMethod } from '@whittle/quantize';
+import { CALIBRATION_DATA, type CalibrationData } from '../pipeline/calibration-rows.ts';
 import type { KeywordSpotterConfig } from '../pipeline/keyword-spotter-config.ts';
 import { checkQuantizeSettings, DEFAULT_QUANTIZE_SETTINGS, type QuantizeSettings } from '../pipeline/quantize-settings.ts';
 import { teacherChoiceFrom } from '../pipeline/teacher-choice.ts';
@@ -115,13 +116,18 @@ export const QUANTIZE_OPTIONS = {
   calibration: { kind: 'string', description: `activation-range calibration of the published int8 (default ${DEFAULT_QUANTIZE_SETTINGS.int8.calibration.method})`, choices: ['minmax', 'percentile', 'entropy'] },
   percentile: { kind: 'number', description: `kept share of values for --calibration percentile, in percent (default ${DEFAULT_CALIBRATION_CONFIGS.percentile.percentile})` },
   'calibration-samples': { kind: 'number', description: `training clips to calibrate on (default ${DEFAULT_QUANTIZE_SETTINGS.int8.calibration.samples})`, integer: true },
+  'calibration-data': {
+    kind: 'string',
+    description: `which versions of those clips the published int8 calibrates on: training (clean) or training-augmented (each clip clean or one of its augmented training copies, seeded) (default ${DEFAULT_QUANTIZE_SETTINGS.calibrationData})`,
+    choices: CALIBRATION_DATA,
+  },
   weights: { kind: 'string', description: `int8 weight scales: one per output channel or one per tensor (default ${DEFAULT_QUANTIZE_SETTINGS.int8.weights.granularity})`, choices: ['per-channel', 'per-tensor'] },
   activations: { kind: 'string', description: `int8 activation type (default ${DEFAULT_QUANTIZE_SETTINGS.int8.activations.type})`, choices: ['int8', 'uint8'] },
   'symmetric-activations': { kind: 'boolean', description: 'zero-centred activation ranges (default asymmetric: all 256 levels on [min, max])' },
   'qat-epochs': { kind: 'number', description: `epochs of quantization-aware fine-tuning for the int8-qat variant; 0 skips it (default ${DEFAULT_QUANTIZE_SETTINGS.qat?.epochs ?? 0})`, integer: true },
 } as const;
 
-/** Quantize settings with --max-drop, --calibration, --percentile, --calibration-samples, --weights, --activations, --symmetric-activations and --qat-epochs applied. */
+/** Quantize settings with --max-drop, --calibration, --percentile, --calibration-samples, --calibration-data, --weights, --activations, --symmetric-activations and --qat-epochs applied. */
 export function withQuantizeFlags(
   settings: QuantizeSettings,
   o: {
@@ -129,6 +135,7 @@ export function withQuantizeFlags(
     calibration?: string | undefined;
     percentile?: number | undefined;
     'calibration-samples'?: number | undefined;
+    'calibration-data'?: string | undefined;
     weights?: string | undefined;
     activations?: string | undefined;
     'symmetric-activations'?: boolean | undefined;
@@ -153,10 +160,13 @@ export function withQuantizeFlags(
     maxDrop = o['max-drop'] === 'none' ? null : Number(o['max-drop']);
     if (maxDrop !== null && !(Number.isFinite(maxDrop) && maxDrop >= 0)) throw new ConfigError(`Flag '--max-drop' must be a number of accuracy points >= 0 or "none"; got '${o['max-drop']}'`);
   }
+  const data = o['calibration-data'];
+  if (data !== undefined && !CALIBRATION_DATA.includes(data as CalibrationData)) throw new ConfigError(`Flag '--calibration-data' must be one of ${CALIBRATION_DATA.join(', ')}; got '${data}'`);
+  const calibrationData = (data ?? settings.calibrationData) as CalibrationData;
   const epochs = o['qat-epochs'];
   if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 0)) throw new ConfigError(`Flag '--qat-epochs' must be an integer >= 0; got ${epochs}`);
   // QAT always fine-tunes towards the published int8 recipe, so its recorded config names that recipe.
   const base = settings.qat ?? DEFAULT_QAT_CONFIG;
   const qat = epochs === 0 || (epochs === undefined && settings.qat === null) ? null : resolveQatConfig({ ...base, epochs: epochs ?? base.epochs, quantize: int8 });
-  return checkQuantizeSettings({ ...settings, int8, maxDrop, qat });
+  return checkQuantizeSettings({ ...settings, int8, calibrationData, maxDrop, qat });
 }

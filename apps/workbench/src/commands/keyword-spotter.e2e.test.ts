@@ -59,7 +59,7 @@ describe('whittle keyword-spotter --preset tiny', () => {
   it('writes every mode as an ONNX file that passes onnx.checker full_check', async () => {
     const record = JSON.parse(await readFile(join(work, 'run', 'onnx', 'onnx.json'), 'utf8'));
     const ids = record.variants.map((v: { id: string }) => v.id);
-    expect(ids).toEqual(['fp32', 'int8', 'fp16', 'dynamic-int8', 'int8-qat', 'int8-per-tensor', 'int8-symmetric', 'int8-uint8', 'int8-percentile', 'int8-entropy']);
+    expect(ids).toEqual(['fp32', 'int8', 'fp16', 'dynamic-int8', 'int8-qat', 'int8-per-tensor', 'int8-symmetric', 'int8-uint8', 'int8-percentile', 'int8-entropy', 'int8-augmented-calibration']);
     const paths = record.variants.map((v: { file: string }) => join(work, 'run', 'onnx', v.file));
     execFileSync('/usr/bin/python3', ['-c', 'import onnx,sys\nfor p in sys.argv[1:]: onnx.checker.check_model(onnx.load(p), full_check=True)', ...paths], { stdio: 'pipe' });
     expect(record.parity.maxAbsLogitDiff).toBeLessThanOrEqual(1e-4);
@@ -78,7 +78,7 @@ describe('whittle keyword-spotter --preset tiny', () => {
   it('compares every variant in report.json and report.md', async () => {
     const report = JSON.parse(await readFile(join(work, 'run', 'report', 'report.json'), 'utf8'));
     expect(report.variants.map((v: { id: string }) => v.id).sort()).toEqual(
-      ['dynamic-int8', 'fp16', 'fp32', 'int8', 'int8-entropy', 'int8-per-tensor', 'int8-percentile', 'int8-qat', 'int8-symmetric', 'int8-uint8', 'tfjs-fp32'],
+      ['dynamic-int8', 'fp16', 'fp32', 'int8', 'int8-augmented-calibration', 'int8-entropy', 'int8-per-tensor', 'int8-percentile', 'int8-qat', 'int8-symmetric', 'int8-uint8', 'tfjs-fp32'],
     );
     for (const v of report.variants) {
       expect(v.metrics.accuracy).toBeGreaterThanOrEqual(0);
@@ -106,6 +106,9 @@ describe('whittle keyword-spotter --preset tiny', () => {
     for (const h of holdouts) {
       expect(h.heldOutVoices.every((v: { group: string }) => v.group.startsWith(`${h.heldOut}-`))).toBe(true);
       expect(h.heldOutEngine.clips).toBeGreaterThan(0);
+      expect(h.variants.map((v: { id: string }) => v.id)).toEqual(['fp32', 'fp16', 'int8']);
+      // The fp32 export has the tfjs model's top-1 on every clip.
+      expect(h.variants[0].heldOutEngine.accuracy).toBe(h.heldOutEngine.accuracy);
     }
   });
 

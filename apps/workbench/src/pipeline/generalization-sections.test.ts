@@ -1,6 +1,8 @@
-// The unseen-engine target is judged on the weakest voice, not the average.
+// The unseen-engine target is judged on the weakest voice, not the average; leave-one-engine-out shows every variant.
 import { describe, expect, it } from 'vitest';
-import { meetsUnseenTarget, unseenEngineSection } from './generalization-sections.ts';
+import { leaveOneEngineOutSection, leaveOneEngineOutVoicesSection, meetsUnseenTarget, unseenEngineSection } from './generalization-sections.ts';
+import type { HoldoutVariantResult } from './holdout-variants.ts';
+import type { EngineHoldoutResult } from './leave-one-engine-out.ts';
 
 const result = (test: number, voices: number[]) => ({
   id: 'int8',
@@ -21,5 +23,77 @@ describe('meetsUnseenTarget', () => {
   it('reports the gap and the weakest voice per variant', () => {
     const section = unseenEngineSection([result(0.95, [0.89, 0.99])], 100);
     expect(section.table?.rows[0]).toEqual(['int8', '95.00%', '94.00%', '1.00', 'festival-v0 89.00%', 'not met']);
+  });
+});
+
+// A leave-one-engine-out record: tfjs figures at the top level, ONNX variants in `variants` (absent in older records).
+const g = (group: string, clips: number, accuracy: number) => ({ group, clips, accuracy });
+const oldHoldout: EngineHoldoutResult = {
+  role: 'without-espeak',
+  heldOut: 'espeak',
+  trainClips: 1892,
+  validationAccuracy: 0.9,
+  bestEpoch: 12,
+  trainSeconds: 58,
+  inDistribution: g('in-distribution test', 276, 0.92),
+  heldOutEngine: g('espeak (held out)', 7988, 0.4),
+  heldOutVoices: [g('espeak-en-029', 1000, 0.35), g('espeak-en-us', 1000, 0.45)],
+  unseenEngine: g('unseen engine', 1080, 0.65),
+  unseenVoices: [g('festival-ked_diphone', 330, 0.48), g('festival-kal_diphone', 330, 0.8)],
+};
+const variant = (id: HoldoutVariantResult['id'], bytes: number, shift: number, keptFloat?: string[]): HoldoutVariantResult => ({
+  id,
+  bytes,
+  description: id === 'int8' ? 'static QDQ: per-channel symmetric int8 weights, min/max calibration on 512 training clips' : `${id} file`,
+  validationAccuracy: 0.9 + shift,
+  inDistribution: g('in-distribution test', 276, 0.92 + shift),
+  heldOutEngine: g('espeak (held out)', 7988, 0.4 + shift),
+  heldOutVoices: [g('espeak-en-029', 1000, 0.35 + shift), g('espeak-en-us', 1000, 0.45 + shift)],
+  unseenEngine: g('unseen engine', 1080, 0.65 + shift),
+  // The int8 model lost a voice's clips in this fixture: its per-voice table must say n/a, not invent a figure.
+  unseenVoices: id === 'int8' ? [g('festival-ked_diphone', 330, 0.48 + shift)] : [g('festival-ked_diphone', 330, 0.48 + shift), g('festival-kal_diphone', 330, 0.8 + shift)],
+  ...(keptFloat === undefined ? {} : { keptFloat }),
+});
+const newHoldout: EngineHoldoutResult = { ...oldHoldout, variants: [variant('fp32', 92750, 0), variant('fp16', 47811, 0.001), variant('int8', 30866, -0.01, ['pw_4'])] };
+
+describe('leaveOneEngineOutSection', () => {
+  it('shows the tfjs row, then fp32, fp16 and int8 of every model: gaps and weakest voices per variant', () => {
+    const section = leaveOneEngineOutSection([newHoldout, { ...newHoldout, heldOut: 'flite', variants: [] }]);
+    expect(section.table?.rows.map((r) => [r[0], r[1]])).toEqual([
+      ['espeak', 'tfjs-fp32'],
+      ['espeak', 'fp32'],
+      ['espeak', 'fp16'],
+      ['espeak', 'int8 (1 layer(s) float)'],
+      ['flite', 'tfjs-fp32'],
+    ]);
+    expect(section.table?.rows[0]).toEqual(['espeak', 'tfjs-fp32', 'n/a', '90.00%', '92.00%', '40.00% (7988)', '52.00', 'espeak-en-029 35.00%', '65.00%', '27.00', 'festival-ked_diphone 48.00%']);
+    expect(section.table?.rows[3]).toEqual(['espeak', 'int8 (1 layer(s) float)', '30,866', '89.00%', '91.00%', '39.00% (7988)', '52.00', 'espeak-en-029 34.00%', '64.00%', '27.00', 'festival-ked_diphone 47.00%']);
+    expect(section.table?.header.length).toBe(section.table?.rows[0]?.length);
+    expect(section.text).toContain('without espeak 1,892');
+    expect(section.text).toContain('int8 calibrated on its own training clips (static QDQ: per-channel symmetric int8 weights, min/max calibration on 512 training clips)');
+  });
+
+  it('still renders a record written before the ONNX figures: tfjs only, and says so', () => {
+    const section = leaveOneEngineOutSection([oldHoldout]);
+    expect(section.table?.rows).toEqual([['espeak', 'tfjs-fp32', 'n/a', '90.00%', '92.00%', '40.00% (7988)', '52.00', 'espeak-en-029 35.00%', '65.00%', '27.00', 'festival-ked_diphone 48.00%']]);
+    expect(section.text).toContain('predates the ONNX figures');
+    // No unseen engine in the record: n/a, not a number.
+    const { unseenEngine: _u, unseenVoices: _v, ...noUnseen } = oldHoldout;
+    expect(leaveOneEngineOutSection([noUnseen]).table?.rows[0]?.slice(8)).toEqual(['n/a', 'n/a', 'n/a']);
+  });
+});
+
+describe('leaveOneEngineOutVoicesSection', () => {
+  it('lists every held-out and unseen voice with each variant, n/a where a variant has no figure', () => {
+    const section = leaveOneEngineOutVoicesSection([newHoldout]);
+    expect(section.table?.header).toEqual(['trained without', 'engine', 'voice', 'clips', 'tfjs-fp32', 'fp32', 'fp16', 'int8']);
+    expect(section.table?.rows).toEqual([
+      ['espeak', 'held out', 'espeak-en-029', '1000', '35.00%', '35.00%', '35.10%', '34.00%'],
+      ['espeak', 'held out', 'espeak-en-us', '1000', '45.00%', '45.00%', '45.10%', '44.00%'],
+      ['espeak', 'unseen', 'festival-kal_diphone', '330', '80.00%', '80.00%', '80.10%', 'n/a'],
+      ['espeak', 'unseen', 'festival-ked_diphone', '330', '48.00%', '48.00%', '48.10%', '47.00%'],
+    ]);
+    // An old record: the tfjs column only.
+    expect(leaveOneEngineOutVoicesSection([oldHoldout]).table?.header).toEqual(['trained without', 'engine', 'voice', 'clips', 'tfjs-fp32']);
   });
 });

@@ -61,26 +61,77 @@ export function unseenVoicesSection(results: readonly UnseenVariantResult[]): Re
   };
 }
 
+/** One row of the leave-one-engine-out table: the tfjs model (the record's top-level fields) or one of its ONNX variants. */
+interface HoldoutRow {
+  readonly id: string;
+  readonly bytes?: number;
+  readonly validationAccuracy: number;
+  readonly inDistribution: GroupAccuracy;
+  readonly heldOutEngine: GroupAccuracy;
+  readonly heldOutVoices: readonly GroupAccuracy[];
+  readonly unseenEngine?: GroupAccuracy;
+  readonly unseenVoices?: readonly GroupAccuracy[];
+  readonly keptFloat?: readonly string[];
+}
+
+/** The tfjs row, then one row per ONNX variant (records written before those were measured have none). */
+function holdoutRows(h: EngineHoldoutResult): HoldoutRow[] {
+  return [{ ...h, id: 'tfjs-fp32' }, ...(h.variants ?? [])];
+}
+
+const weakest = (voices: readonly GroupAccuracy[] | undefined): string => (voices?.[0] === undefined ? 'n/a' : `${voices[0].group} ${pct(voices[0].accuracy)}`);
+
 export function leaveOneEngineOutSection(holdouts: readonly EngineHoldoutResult[]): ReportSection {
+  const int8 = holdouts.flatMap((h) => h.variants ?? []).find((v) => v.id === 'int8');
+  const onnx =
+    int8 === undefined
+      ? ' This record predates the ONNX figures of these models: tfjs fp32 only.'
+      : ' Each model is also exported and shrunk as the published one is (the same export, fp16 and int8 settings): ONNX fp32 (batch norm folded, parity-checked against tfjs), fp16, and ' +
+        `int8 calibrated on its own training clips (${int8.description}), with the published --max-drop fallback checked on its own validation split (an int8 row names any layer it kept float).`;
   return {
-    title: 'Leave-one-engine-out (the shipped recipe, tfjs fp32)',
+    title: 'Leave-one-engine-out (the shipped recipe, tfjs and ONNX fp32 / fp16 / int8)',
     text:
-      'The student\'s recipe trained again without one engine (its clips removed from training and validation, features normalised with the remaining training clips), ' +
-      'then measured on the test split of the engines it did hear, on every clip of the engine it did not, and on the unseen engine.',
+      "The student's recipe trained again without one engine (its clips removed from training and validation, features normalised with the remaining training clips), " +
+      `then measured on the test split of the engines it did hear, on every clip of the engine it did not, and on the unseen engine. Training clips: ${holdouts.map((h) => `without ${h.heldOut} ${h.trainClips.toLocaleString('en-US')}`).join(', ')}.${onnx}`,
     table: {
-      header: ['trained without', 'training clips', 'validation', 'in-distribution test', 'held-out engine', 'gap (points)', 'weakest held-out voice', 'unseen engine'],
-      rows: holdouts.map((h) => [
-        h.heldOut,
-        h.trainClips.toLocaleString('en-US'),
-        pct(h.validationAccuracy),
-        pct(h.inDistribution.accuracy),
-        `${pct(h.heldOutEngine.accuracy)} (${h.heldOutEngine.clips})`,
-        gap(h.inDistribution.accuracy, h.heldOutEngine.accuracy),
-        h.heldOutVoices[0] === undefined ? 'n/a' : `${h.heldOutVoices[0].group} ${pct(h.heldOutVoices[0].accuracy)}`,
-        h.unseenEngine === undefined ? 'n/a' : pct(h.unseenEngine.accuracy),
-      ]),
-      align: ['l', 'r', 'r', 'r', 'r', 'r', 'l', 'r'],
+      header: ['trained without', 'variant', 'bytes', 'validation', 'in-distribution test', 'held-out engine', 'held-out gap (points)', 'weakest held-out voice', 'unseen engine', 'unseen gap (points)', 'weakest unseen voice'],
+      rows: holdouts.flatMap((h) =>
+        holdoutRows(h).map((r) => [
+          h.heldOut,
+          r.keptFloat === undefined || r.keptFloat.length === 0 ? r.id : `${r.id} (${r.keptFloat.length} layer(s) float)`,
+          r.bytes === undefined ? 'n/a' : r.bytes.toLocaleString('en-US'),
+          pct(r.validationAccuracy),
+          pct(r.inDistribution.accuracy),
+          `${pct(r.heldOutEngine.accuracy)} (${r.heldOutEngine.clips})`,
+          gap(r.inDistribution.accuracy, r.heldOutEngine.accuracy),
+          weakest(r.heldOutVoices),
+          r.unseenEngine === undefined ? 'n/a' : pct(r.unseenEngine.accuracy),
+          r.unseenEngine === undefined ? 'n/a' : gap(r.inDistribution.accuracy, r.unseenEngine.accuracy),
+          weakest(r.unseenVoices),
+        ]),
+      ),
+      align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'r', 'r', 'l'],
     },
+  };
+}
+
+/** Every held-out and unseen voice of each leave-one-engine-out model (rows) for tfjs and each ONNX variant (columns). */
+export function leaveOneEngineOutVoicesSection(holdouts: readonly EngineHoldoutResult[]): ReportSection {
+  const ids = [...new Set(holdouts.flatMap((h) => holdoutRows(h).map((r) => r.id)))];
+  const rows = holdouts.flatMap((h) => {
+    const models = holdoutRows(h);
+    const cell = (id: string, voice: string, pick: (r: HoldoutRow) => readonly GroupAccuracy[] | undefined): string => {
+      const model = models.find((m) => m.id === id);
+      const found = model === undefined ? undefined : pick(model)?.find((x) => x.group === voice);
+      return found === undefined ? 'n/a' : pct(found.accuracy);
+    };
+    const block = (kind: string, voices: readonly GroupAccuracy[] | undefined, pick: (r: HoldoutRow) => readonly GroupAccuracy[] | undefined) =>
+      [...(voices ?? [])].sort((a, b) => a.group.localeCompare(b.group)).map((v) => [h.heldOut, kind, v.group, String(v.clips), ...ids.map((id) => cell(id, v.group, pick))]);
+    return [...block('held out', h.heldOutVoices, (r) => r.heldOutVoices), ...block('unseen', h.unseenVoices, (r) => r.unseenVoices)];
+  });
+  return {
+    title: 'Leave-one-engine-out per voice',
+    table: { header: ['trained without', 'engine', 'voice', 'clips', ...ids], rows, align: ['l', 'l', 'l', 'r', ...ids.map(() => 'r' as const)] },
   };
 }
 

@@ -1,9 +1,12 @@
-// Leave-one-engine-out: the student's recipe trained without one TTS engine, measured on that engine's clips.
+// Leave-one-engine-out: the student's recipe trained without one TTS engine, measured on that engine's clips (tfjs, and ONNX fp32/fp16/int8).
 
 import { selectRows, type FeatureSet } from '@whittle/datasets';
 import { argmaxRows } from '@whittle/eval';
 import { predictLogits, type TrainConfig } from '@whittle/distill';
+import type { ExportConfig } from '@whittle/quantize';
 import { configHash } from '../runtime/provenance.ts';
+import { holdoutVariants, type HoldoutVariantResult } from './holdout-variants.ts';
+import type { QuantizeSettings } from './quantize-settings.ts';
 import { accuracyByVoice, concatSets, engineOf, rowsWhere, subsetWhere, type GroupAccuracy } from './speaker-groups.ts';
 import { normalized as normalize, trainingNormalization } from './speech-features.ts';
 import { trainRole, type TrainRole } from './train-role.ts';
@@ -35,6 +38,11 @@ export interface EngineHoldoutResult {
   /** The engine no model trains on, when present. */
   readonly unseenEngine?: GroupAccuracy;
   readonly unseenVoices?: readonly GroupAccuracy[];
+  /**
+   * The fields above are the tfjs model's. These are the same figures for its ONNX fp32, fp16 and int8, built with the
+   * published recipe (holdout-variants.ts). Absent in records written before they were measured.
+   */
+  readonly variants?: readonly HoldoutVariantResult[];
 }
 
 const HOLDOUT_ROLES: Readonly<Record<string, TrainRole>> = { espeak: 'without-espeak', flite: 'without-flite' };
@@ -49,6 +57,8 @@ export async function leaveOneEngineOut(input: {
   readonly raw: RawSplits;
   readonly train: TrainConfig;
   readonly common: Omit<Parameters<typeof trainRole>[0], 'role' | 'train' | 'data'>;
+  /** How the published model's ONNX files are built (the run's quantize settings and export config), and the run's seed. */
+  readonly onnx: { readonly settings: QuantizeSettings; readonly exportConfig: ExportConfig; readonly seed: number };
 }): Promise<EngineHoldoutResult[]> {
   const { raw } = input;
   const results: EngineHoldoutResult[] = [];
@@ -75,6 +85,17 @@ export async function leaveOneEngineOut(input: {
     const held = accuracyByVoice(heldOutSet, predict(heldOutSet), `${heldOut} (held out)`);
     const unseenSet = raw.unseenEngine === undefined ? undefined : normalize(raw.unseenEngine, norm);
     const unseen = unseenSet === undefined ? undefined : accuracyByVoice(unseenSet, predict(unseenSet), 'unseen engine');
+    const started = performance.now();
+    const variants = await holdoutVariants({
+      role,
+      model: trained.model,
+      tfjsTestLogits: trained.testLogits,
+      sets: { train: data.train, views: data.views, validation: data.validation, inDistribution: data.test, heldOut: heldOutSet, ...(unseenSet === undefined ? {} : { unseen: unseenSet }) },
+      heldOutGroup: `${heldOut} (held out)`,
+      ...input.onnx,
+      reporter: input.common.reporter,
+    });
+    input.common.reporter.info(`${role}: ONNX fp32, fp16 and int8 built and measured in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     trained.model.dispose();
     results.push({
       role,
@@ -87,6 +108,7 @@ export async function leaveOneEngineOut(input: {
       heldOutEngine: held.overall,
       heldOutVoices: held.perVoice,
       ...(unseen === undefined ? {} : { unseenEngine: unseen.overall, unseenVoices: unseen.perVoice }),
+      variants,
     });
   }
   return results;

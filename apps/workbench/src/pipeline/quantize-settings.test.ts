@@ -2,16 +2,25 @@
 import { describe, expect, it } from 'vitest';
 import { resolveStaticQuantizeConfig } from '@whittle/quantize';
 import { withQuantizeFlags } from '../commands/common-options.ts';
-import { checkQuantizeSettings, comparisonConfig, DEFAULT_QUANTIZE_SETTINGS, DEFAULT_STATIC_COMPARISONS } from './quantize-settings.ts';
+import { checkQuantizeSettings, comparisonCalibrationData, comparisonConfig, DEFAULT_QUANTIZE_SETTINGS, DEFAULT_STATIC_COMPARISONS } from './quantize-settings.ts';
 
 describe('comparisonConfig', () => {
   const int8 = resolveStaticQuantizeConfig({ calibration: { method: 'minmax', samples: 100 } });
 
-  it.each(DEFAULT_STATIC_COMPARISONS.map((c) => [c.id, c] as const))('%s differs from the published recipe in exactly one field', (_id, comparison) => {
+  it.each(DEFAULT_STATIC_COMPARISONS.map((c) => [c.id, c] as const))('%s differs from the published recipe in exactly one lever (recipe field or calibration data)', (_id, comparison) => {
     const recipe = comparisonConfig(int8, comparison);
     const differing = (['weights', 'activations', 'calibration'] as const).filter((k) => JSON.stringify(recipe[k]) !== JSON.stringify(int8[k]));
-    expect(differing).toHaveLength(1);
+    const data = comparisonCalibrationData(DEFAULT_QUANTIZE_SETTINGS, comparison) !== DEFAULT_QUANTIZE_SETTINGS.calibrationData ? ['calibrationData'] : [];
+    expect([...differing, ...data]).toHaveLength(1);
     expect(recipe.calibration.samples).toBe(100);
+  });
+
+  it('int8-augmented-calibration is the published recipe calibrated on the augmented training copies', () => {
+    const comparison = DEFAULT_STATIC_COMPARISONS.find((c) => c.id === 'int8-augmented-calibration');
+    expect(comparison).toBeDefined();
+    expect(comparisonConfig(int8, comparison!)).toEqual(int8);
+    expect(comparisonCalibrationData({ calibrationData: 'training' }, comparison!)).toBe('training-augmented');
+    expect(comparisonCalibrationData({ calibrationData: 'training-augmented' }, { id: 'x', change: {} })).toBe('training-augmented');
   });
 
   it('a calibration method switch takes that method’s defaults', () => {
@@ -27,6 +36,16 @@ describe('checkQuantizeSettings', () => {
     const twice = [...DEFAULT_STATIC_COMPARISONS, DEFAULT_STATIC_COMPARISONS[0]!];
     expect(() => checkQuantizeSettings({ ...DEFAULT_QUANTIZE_SETTINGS, compare: twice })).toThrow("lists variant 'int8-per-tensor' twice");
   });
+
+  it('accepts both calibration data sources and names an unknown one, for the published int8 and for a comparison', () => {
+    expect(DEFAULT_QUANTIZE_SETTINGS.calibrationData).toBe('training');
+    expect(checkQuantizeSettings({ ...DEFAULT_QUANTIZE_SETTINGS, calibrationData: 'training-augmented' }).calibrationData).toBe('training-augmented');
+    expect(() => checkQuantizeSettings({ ...DEFAULT_QUANTIZE_SETTINGS, calibrationData: 'testing' as never })).toThrow(
+      `Quantize setting 'calibrationData' must be one of training, training-augmented; got "testing"`,
+    );
+    const bad = [{ id: 'int8-odd', change: {}, calibrationData: 'validation' as never }];
+    expect(() => checkQuantizeSettings({ ...DEFAULT_QUANTIZE_SETTINGS, compare: bad })).toThrow(`variant 'int8-odd' has calibrationData "validation"; expected one of training, training-augmented`);
+  });
 });
 
 describe('withQuantizeFlags', () => {
@@ -40,6 +59,7 @@ describe('withQuantizeFlags', () => {
       calibration: 'percentile',
       percentile: 99.9,
       'calibration-samples': 64,
+      'calibration-data': 'training-augmented',
       weights: 'per-tensor',
       activations: 'uint8',
       'symmetric-activations': true,
@@ -47,6 +67,7 @@ describe('withQuantizeFlags', () => {
     });
     expect(s.maxDrop).toBeNull();
     expect(s.qat).toBeNull();
+    expect(s.calibrationData).toBe('training-augmented');
     expect(s.int8).toEqual({
       mode: 'static',
       weights: { type: 'int8', granularity: 'per-tensor', symmetric: true },
@@ -60,6 +81,7 @@ describe('withQuantizeFlags', () => {
     expect(() => withQuantizeFlags(DEFAULT_QUANTIZE_SETTINGS, { 'max-drop': 'half' })).toThrow(`Flag '--max-drop' must be a number of accuracy points >= 0 or "none"; got 'half'`);
     expect(() => withQuantizeFlags(DEFAULT_QUANTIZE_SETTINGS, { percentile: 99 })).toThrow("Flag '--percentile' needs '--calibration percentile'; got --calibration minmax");
     expect(() => withQuantizeFlags(DEFAULT_QUANTIZE_SETTINGS, { 'qat-epochs': -1 })).toThrow("Flag '--qat-epochs' must be an integer >= 0; got -1");
+    expect(() => withQuantizeFlags(DEFAULT_QUANTIZE_SETTINGS, { 'calibration-data': 'augmented' })).toThrow("Flag '--calibration-data' must be one of training, training-augmented; got 'augmented'");
     expect(() => withQuantizeFlags(DEFAULT_QUANTIZE_SETTINGS, { calibration: 'percentile', percentile: 40 })).toThrow(/percentile/);
   });
 });

@@ -3,12 +3,11 @@
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { SeededRandom, WhittleError, writeDirAtomic, type FeatureSet, type Reporter } from '@whittle/datasets';
+import { WhittleError, writeDirAtomic, type FeatureSet, type Reporter } from '@whittle/datasets';
 import { loadLayersModel } from '@whittle/distill';
 import {
   collectRanges,
   convertToFloat16,
-  DEFAULT_EXPORT_CONFIG,
   encodeOnnxModel,
   exportLayersModel,
   layerQuantizationReport,
@@ -18,7 +17,6 @@ import {
   quantizeWithinDrop,
   type CalibrationConfig,
   type CalibrationFeed,
-  type ExportConfig,
   type FallbackStep,
   type LayerReport,
   type OnnxModel,
@@ -27,11 +25,14 @@ import {
   type TensorRanges,
 } from '@whittle/quantize';
 import { useTfBackend } from '../runtime/tf-backend.ts';
+import { calibrationFeeds, calibrationOrder, calibrationVersionSeed } from './calibration-feeds.ts';
+import { jobExportConfig } from './onnx-export-config.ts';
+import { calibrationDataWords, calibrationRows, gatherCalibrationSet, type CalibrationData } from './calibration-rows.ts';
 import { onnxAccuracy, onnxLogits } from './onnx-accuracy.ts';
 import { publishedFile, type PublishedVariantId } from './onnx-files.ts';
-import { checkQuantizeSettings, comparisonConfig, DEFAULT_QUANTIZE_SETTINGS, type QuantizeSettings } from './quantize-settings.ts';
+import { checkQuantizeSettings, comparisonCalibrationData, comparisonConfig, DEFAULT_QUANTIZE_SETTINGS, type QuantizeSettings } from './quantize-settings.ts';
 import { runLayout } from './run-layout.ts';
-import { normalized, speechIndex, splitFeatures } from './speech-features.ts';
+import { augmentedTrainingViews, normalized, speechIndex, splitFeatures } from './speech-features.ts';
 import type { TrainRecord } from './train-stage.ts';
 
 /** Parity of the exported fp32 graph against tfjs on the test split. */
@@ -69,7 +70,8 @@ export interface AccuracyAwareRecord {
 export interface OnnxRecord {
   readonly opset: number;
   readonly parity: ParityResult;
-  readonly calibration: { readonly method: string; readonly samples: number; readonly split: 'training' };
+  /** The published int8's calibration: method, rows, and which versions of the training clips (`data`; absent in older records: clean). */
+  readonly calibration: { readonly method: string; readonly samples: number; readonly split: 'training'; readonly data?: CalibrationData };
   readonly bytes: { readonly fp32: number; readonly int8: number };
   readonly settings: QuantizeSettings;
   readonly variants: readonly OnnxVariantRecord[];
@@ -100,27 +102,14 @@ export function compareLogits(a: Float32Array, b: Float32Array, numClasses: numb
   return { clips, maxAbsLogitDiff: maxAbs, topOneAgreement: clips ? agree / clips : 1 };
 }
 
-/** Batches of 32 rows of `set` as calibration feeds (a fresh iterable per call: calibrators each run once). */
-function feedsOf(set: FeatureSet, rows: readonly number[]): CalibrationFeed[] {
-  const stride = set.frames * set.bins;
-  const feeds: CalibrationFeed[] = [];
-  for (let start = 0; start < rows.length; start += 32) {
-    const chunk = rows.slice(start, start + 32);
-    const data = new Float32Array(chunk.length * stride);
-    chunk.forEach((row, i) => data.set(set.features.subarray(row * stride, (row + 1) * stride), i * stride));
-    feeds.push({ [DEFAULT_EXPORT_CONFIG.inputName]: { data, dims: [chunk.length, set.frames, set.bins] } });
-  }
-  return feeds;
-}
-
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 const idAndFile = (id: PublishedVariantId) => ({ id, file: publishedFile(id).file });
 
-/** Human words for a static recipe (report and model card). */
-export function describeStatic(config: StaticQuantizeConfig): string {
+/** Human words for a static recipe (report and model card); `data` and `copies` say which versions of the clips it calibrated on. */
+export function describeStatic(config: StaticQuantizeConfig, data: CalibrationData = 'training', copies = 0): string {
   const c = config.calibration;
   const method = c.method === 'percentile' ? `percentile ${c.percentile}` : c.method === 'entropy' ? `entropy (KL, ${c.bins} bins)` : 'min/max';
-  return `static QDQ: ${config.weights.granularity} symmetric int8 weights, ${config.activations.symmetric ? 'symmetric' : 'asymmetric'} ${config.activations.type} activations, ${method} calibration on ${c.samples} training clips`;
+  return `static QDQ: ${config.weights.granularity} symmetric int8 weights, ${config.activations.symmetric ? 'symmetric' : 'asymmetric'} ${config.activations.type} activations, ${method} calibration on ${c.samples} ${calibrationDataWords(data, copies)}`;
 }
 
 export interface QuantizeStageInput {
@@ -138,18 +127,13 @@ export async function runQuantizeStage(input: QuantizeStageInput): Promise<OnnxR
   const record = JSON.parse(await readFile(layout.trainRecord, 'utf8')) as TrainRecord;
   const { config } = record;
   // Runs trained before the quantize settings existed recorded only a static recipe: use today's defaults, and say so.
-  const configured = 'int8' in config.quantize ? config.quantize : DEFAULT_QUANTIZE_SETTINGS;
-  if (configured !== config.quantize) reporter.warn(`${layout.trainRecord} predates the quantize settings (fp16, QAT, --max-drop); using the defaults`);
+  // Runs recorded before the calibration data setting calibrated on clean training clips.
+  const recorded = config.quantize as Partial<QuantizeSettings>;
+  const configured: QuantizeSettings = 'int8' in config.quantize ? { ...config.quantize, calibrationData: recorded.calibrationData ?? 'training' } : DEFAULT_QUANTIZE_SETTINGS;
+  if (!('int8' in config.quantize)) reporter.warn(`${layout.trainRecord} predates the quantize settings (fp16, QAT, --max-drop); using the defaults`);
   const settings = checkQuantizeSettings(input.settings === undefined ? configured : input.settings(configured));
   await useTfBackend(input.backend);
-  const exportConfig: ExportConfig = {
-    ...DEFAULT_EXPORT_CONFIG,
-    producerName: record.provenance.producer,
-    producerVersion: record.provenance.producerVersion,
-    // No git commit here (manifest.json has it): the ONNX bytes must depend only on the model, so
-    // retraining identical weights at a later commit publishes as "unchanged", not as a new version.
-    metadata: { whittle_model: record.model.name, whittle_config_hash: record.configHash },
-  };
+  const exportConfig = jobExportConfig(record.provenance, record.model.name, record.configHash);
   const model = await loadLayersModel(layout.train);
   const fp32 = exportLayersModel(model, exportConfig);
   model.dispose();
@@ -170,21 +154,35 @@ export async function runQuantizeStage(input: QuantizeStageInput): Promise<OnnxR
     });
   }
 
-  const train = normalized(await splitFeatures(entries, 'training', config.frontEnd, opts), record.normalization);
+  const rawTrain = await splitFeatures(entries, 'training', config.frontEnd, opts);
+  const train = normalized(rawTrain, record.normalization);
   const validation = normalized(await splitFeatures(entries, 'validation', config.frontEnd, opts), record.normalization);
   const validationAccuracy = (m: OnnxModel): Promise<number> => onnxAccuracy(encodeOnnxModel(m), validation, numClasses);
   const fp32Validation = await onnxAccuracy(fp32Bytes, validation, numClasses);
 
   // Calibration: one seeded order of training clips; every recipe takes its first `samples`, so recipes
-  // that differ only in calibration method see the same clips.
-  const order = new SeededRandom(config.train.seed ^ 0xca1).shuffle(Array.from({ length: train.count }, (_, i) => i));
+  // that differ only in calibration method or data see the same clips.
+  const order = calibrationOrder(train.count, config.train.seed);
+  // The augmented copies training drew from (same call as the train stage, so a feature-cache hit), loaded on first use.
+  const copies = config.augment.copies;
+  let rawViews: Promise<FeatureSet[]> | undefined;
+  const versionsFor = async (data: CalibrationData): Promise<readonly FeatureSet[]> => {
+    if (data === 'training' || copies === 0) return [rawTrain];
+    rawViews ??= augmentedTrainingViews(input.dataDir, entries, config.frontEnd, config.augment, config.train.seed, opts);
+    return [rawTrain, ...(await rawViews)];
+  };
+  if (copies === 0 && [settings.calibrationData, ...settings.compare.map((c) => comparisonCalibrationData(settings, c))].includes('training-augmented')) {
+    reporter.warn(`calibration on augmented training data was asked for, but the run has no augmented copies (augment.copies 0): those recipes calibrate on clean training clips`);
+  }
   const rangesByCalibration = new Map<string, TensorRanges>();
-  const rangesFor = async (calibration: CalibrationConfig): Promise<TensorRanges> => {
-    const key = JSON.stringify(calibration);
+  const rangesFor = async (calibration: CalibrationConfig, data: CalibrationData): Promise<TensorRanges> => {
+    const key = JSON.stringify({ calibration, data });
     const cached = rangesByCalibration.get(key);
     if (cached !== undefined) return cached;
-    const rows = order.slice(0, Math.min(calibration.samples, train.count));
-    const feeds = feedsOf(train, rows);
+    const rows = calibrationRows(order, calibration.samples, data, copies, calibrationVersionSeed(config.train.seed));
+    // Gathered raw, then normalised: the same values as normalising the whole split first, for a fraction of the memory.
+    const set = normalized(gatherCalibrationSet(await versionsFor(data), rows), record.normalization);
+    const feeds = calibrationFeeds(set, rows.map((_, i) => i));
     async function* withProgress(): AsyncGenerator<CalibrationFeed> {
       for (let i = 0; i < feeds.length; i++) {
         reporter.progress({ stage: `calibrate ${calibration.method}`, done: Math.min((i + 1) * 32, rows.length), total: rows.length });
@@ -209,10 +207,10 @@ export async function runQuantizeStage(input: QuantizeStageInput): Promise<OnnxR
 
   // The published int8: quantize, rank layers by how much each alone hurts the output, then keep the
   // most damaging ones in float until the validation drop is within the bound.
-  const int8Ranges = await rangesFor(settings.int8.calibration);
+  const int8Ranges = await rangesFor(settings.int8.calibration, settings.calibrationData);
   const int8Plain = quantizeStatic(fp32, int8Ranges, settings.int8);
   const debugRows = order.slice(0, Math.min(settings.debugSamples, train.count));
-  const layerReport: LayerReport = await layerQuantizationReport(fp32, int8Plain, feedsOf(train, debugRows), {
+  const layerReport: LayerReport = await layerQuantizationReport(fp32, int8Plain, calibrationFeeds(train, debugRows), {
     ranges: int8Ranges,
     config: settings.int8,
     onLayer: (_node, done, total) => reporter.progress({ stage: 'per-layer report', done, total }),
@@ -229,7 +227,7 @@ export async function runQuantizeStage(input: QuantizeStageInput): Promise<OnnxR
     reporter.warn(`int8 stays ${fallback.drop.toFixed(2)} points below fp32 on validation even with every layer in float; the bound was ${settings.maxDrop}`);
   }
   const kept = fallback.keptFloat.length === 0 ? '' : `; ${fallback.keptFloat.length} layer(s) kept float for --max-drop ${settings.maxDrop}: ${fallback.keptFloat.join(', ')}`;
-  await add({ ...idAndFile('int8'), mode: 'static', description: `${describeStatic(settings.int8)}${kept}`, published: true }, fallback.model, fallback.accuracy);
+  await add({ ...idAndFile('int8'), mode: 'static', description: `${describeStatic(settings.int8, settings.calibrationData, copies)}${kept}`, published: true }, fallback.model, fallback.accuracy);
 
   await add({ ...idAndFile('fp16'), mode: 'float16', description: 'float16 weights and compute, float32 input and logits', published: true }, convertToFloat16(fp32, settings.float16));
   await add(
@@ -251,7 +249,7 @@ export async function runQuantizeStage(input: QuantizeStageInput): Promise<OnnxR
       );
       const qatInt8 = quantizeStatic(exportLayersModel(tuned, exportConfig), result.ranges, settings.int8);
       qat = { history: result.history, seconds: (performance.now() - started) / 1000 };
-      await add({ id: 'int8-qat', file: 'variants/int8-qat.onnx', mode: 'qat', description: `QAT: ${settings.qat.epochs} epoch(s) of fake-quant fine-tuning at lr ${settings.qat.learningRate}, then ${describeStatic(settings.int8)}`, published: false }, qatInt8);
+      await add({ id: 'int8-qat', file: 'variants/int8-qat.onnx', mode: 'qat', description: `QAT: ${settings.qat.epochs} epoch(s) of fake-quant fine-tuning at lr ${settings.qat.learningRate}, then ${describeStatic(settings.int8, settings.calibrationData, copies)}`, published: false }, qatInt8);
     } finally {
       tuned.dispose();
     }
@@ -259,14 +257,15 @@ export async function runQuantizeStage(input: QuantizeStageInput): Promise<OnnxR
 
   for (const comparison of settings.compare) {
     const recipe = comparisonConfig(settings.int8, comparison);
-    await add({ id: comparison.id, file: `variants/${comparison.id}.onnx`, mode: 'static', description: describeStatic(recipe), published: false }, quantizeStatic(fp32, await rangesFor(recipe.calibration), recipe));
+    const data = comparisonCalibrationData(settings, comparison);
+    await add({ id: comparison.id, file: `variants/${comparison.id}.onnx`, mode: 'static', description: describeStatic(recipe, data, copies), published: false }, quantizeStatic(fp32, await rangesFor(recipe.calibration, data), recipe));
   }
 
   const int8Bytes = files.get(publishedFile('int8').file) as Uint8Array;
   const onnxRecord: OnnxRecord = {
     opset: exportConfig.opset,
     parity,
-    calibration: { method: settings.int8.calibration.method, samples: int8Ranges.samples, split: 'training' },
+    calibration: { method: settings.int8.calibration.method, samples: int8Ranges.samples, split: 'training', data: settings.calibrationData },
     bytes: { fp32: fp32Bytes.byteLength, int8: int8Bytes.byteLength },
     settings,
     variants,

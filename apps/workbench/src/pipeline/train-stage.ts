@@ -11,6 +11,7 @@ import type { KeywordSpotterConfig } from './keyword-spotter-config.ts';
 import { runLayout } from './run-layout.ts';
 import { prepareTeacher, roleSummary, type RoleSummary } from './teacher-stage.ts';
 import { leaveOneEngineOut, type EngineHoldoutResult } from './leave-one-engine-out.ts';
+import { jobExportConfig } from './onnx-export-config.ts';
 import { accuracyByVoice, type GroupAccuracy } from './speaker-groups.ts';
 import { trainRole, type RoleData, type TrainedRole, type TrainRole } from './train-role.ts';
 import { augmentedTrainingViews, normalized, speechIndex, splitAudio, splitFeatures, summarizeDataset, trainingNormalization, type DatasetSummary } from './speech-features.ts';
@@ -109,6 +110,8 @@ export async function runTrainStage(input: {
     raw: { train: rawTrain, validation: rawValidation, test: rawTest, views: rawViews, ...(unseenEngine === undefined ? {} : { unseenEngine }) },
     train: studentTrain,
     common,
+    // Each role is also measured as ONNX fp32, fp16 and int8, built as the quantize stage builds the published files.
+    onnx: { settings: config.quantize, exportConfig: jobExportConfig(provenance, scratch.record.model.name, configHash(config)), seed: config.train.seed },
   });
   for (const h of holdouts) {
     reporter.info(`without ${h.heldOut}: in-distribution test ${(h.inDistribution.accuracy * 100).toFixed(2)}%, ${h.heldOut} ${(h.heldOutEngine.accuracy * 100).toFixed(2)}%${h.unseenEngine === undefined ? '' : `, unseen engine ${(h.unseenEngine.accuracy * 100).toFixed(2)}%`}`);
