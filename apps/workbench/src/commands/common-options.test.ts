@@ -31,4 +31,22 @@ describe('withDistillFlags', () => {
     expect(withDistillFlags(preset, { 'leave-one-out': 'none' }).generalization.leaveOneEngineOut).toEqual([]);
     expect(() => withDistillFlags(preset, { 'leave-one-out': 'festival' })).toThrow("Flag '--leave-one-out' takes espeak, flite or none; got 'festival'");
   });
+
+  it('--label-smoothing, --mixup and --mixup-alpha reach the train config, and bad values name the field', () => {
+    const c = withDistillFlags(preset, { 'label-smoothing': 0.1, mixup: 0.5 });
+    expect(c.train.labelSmoothing).toBe(0.1);
+    expect(c.train.mixup).toEqual({ probability: 0.5, alpha: preset.train.mixup.alpha });
+    expect(withDistillFlags(preset, { 'mixup-alpha': 0.4 }).train.mixup).toEqual({ probability: preset.train.mixup.probability, alpha: 0.4 });
+    expect(c.train.epochs).toBe(preset.train.epochs);
+    expect(() => withDistillFlags(preset, { 'label-smoothing': 1 })).toThrow(/labelSmoothing/);
+    expect(() => withDistillFlags(preset, { mixup: 2 })).toThrow(/mixup/);
+  });
+
+  it('--freq-warp sets the warp probability over the default factor range and keeps the masks', () => {
+    const c = withDistillFlags(preset, { 'freq-warp': 0.8 });
+    expect(c.augment.specAugment.freqWarp).toEqual({ probability: 0.8, factor: [0.9, 1.1] });
+    expect({ ...c.augment.specAugment, freqWarp: undefined }).toEqual({ ...preset.augment.specAugment, freqWarp: undefined });
+    expect(withDistillFlags(preset, {}).augment.specAugment.freqWarp).toBeUndefined();
+    expect(() => withDistillFlags(preset, { 'freq-warp': 1.5 })).toThrow(/freqWarp/);
+  });
 });

@@ -1,7 +1,7 @@
 // Flags several commands share, declared once.
 
-import { ConfigError, DEFAULT_AUGMENT_CONFIG, NO_AUGMENT_CONFIG, resolveAugmentConfig } from '@whittle/datasets';
-import { DEFAULT_DISTILLATION_LOSS, resolveTrainingLoss } from '@whittle/distill';
+import { ConfigError, DEFAULT_AUGMENT_CONFIG, FREQ_WARP_DEFAULTS, NO_AUGMENT_CONFIG, resolveAugmentConfig } from '@whittle/datasets';
+import { DEFAULT_DISTILLATION_LOSS, NO_MIXUP, resolveTrainConfig, resolveTrainingLoss } from '@whittle/distill';
 import { DEFAULT_CALIBRATION_CONFIGS, DEFAULT_QAT_CONFIG, resolveQatConfig, resolveStaticQuantizeConfig, type CalibrationMethod } from '@whittle/quantize';
 import { CALIBRATION_DATA, type CalibrationData } from '../pipeline/calibration-rows.ts';
 import type { KeywordSpotterConfig } from '../pipeline/keyword-spotter-config.ts';
@@ -76,12 +76,30 @@ export const TEACHER_OPTIONS = {
     choices: ['speech', 'voice-channel', 'none'],
   },
   'leave-one-out': { kind: 'string', description: "engines the student's recipe is also trained without, comma-separated (default: the preset's, espeak,flite), or none" },
+  'label-smoothing': { kind: 'number', description: "label smoothing ε in [0, 1): cross-entropy targets become (1−ε)·onehot + ε/K (the teacher term is left alone); default: the preset's, 0" },
+  mixup: { kind: 'number', description: "probability in [0, 1] that a batch is mixed (Zhang et al. 2018: pairs of clips and their targets blended with λ ~ Beta(α, α)); default: the preset's, 0" },
+  'mixup-alpha': { kind: 'number', description: `α of mixup's Beta(α, α) weight (default ${NO_MIXUP.alpha}: most mixes stay close to one clip)` },
+  'freq-warp': {
+    kind: 'number',
+    description: `probability in [0, 1] that a training row's frequency axis is warped (VTLP, factor uniform in ${FREQ_WARP_DEFAULTS.factor.join('-')}), a new draw every batch; default: the preset's, 0`,
+  },
 } as const;
 
-/** The preset with --teacher, --teacher-epochs, --alpha, --temperature, --augment and --leave-one-out applied (each validated). */
+/** The preset with --teacher, --teacher-epochs, --alpha, --temperature, --augment, --leave-one-out, --label-smoothing, --mixup, --mixup-alpha and --freq-warp applied (each validated). */
 export function withDistillFlags(
   config: KeywordSpotterConfig,
-  o: { teacher?: string | undefined; 'teacher-epochs'?: number | undefined; alpha?: number | undefined; temperature?: number | undefined; augment?: string | undefined; 'leave-one-out'?: string | undefined },
+  o: {
+    teacher?: string | undefined;
+    'teacher-epochs'?: number | undefined;
+    alpha?: number | undefined;
+    temperature?: number | undefined;
+    augment?: string | undefined;
+    'leave-one-out'?: string | undefined;
+    'label-smoothing'?: number | undefined;
+    mixup?: number | undefined;
+    'mixup-alpha'?: number | undefined;
+    'freq-warp'?: number | undefined;
+  },
 ): KeywordSpotterConfig {
   const presetTeacher = config.distill.teacher;
   const zooEpochs = o['teacher-epochs'] ?? (presetTeacher.kind === 'zoo' ? presetTeacher.epochs : 8);
@@ -105,7 +123,16 @@ export function withDistillFlags(
   for (const e of leaveOneEngineOut) {
     if (e !== 'espeak' && e !== 'flite') throw new ConfigError(`Flag '--leave-one-out' takes espeak, flite or none; got '${e}'`);
   }
-  return { ...config, augment, distill: { teacher, loss }, generalization: { ...config.generalization, leaveOneEngineOut } };
+  const warped =
+    o['freq-warp'] === undefined ? augment : { ...augment, specAugment: resolveAugmentConfig({ specAugment: { ...augment.specAugment, freqWarp: { ...(augment.specAugment.freqWarp ?? FREQ_WARP_DEFAULTS), probability: o['freq-warp'] } } }).specAugment };
+  const train = resolveTrainConfig({
+    ...config.train,
+    ...(o['label-smoothing'] === undefined ? {} : { labelSmoothing: o['label-smoothing'] }),
+    ...(o.mixup === undefined && o['mixup-alpha'] === undefined
+      ? {}
+      : { mixup: { probability: o.mixup ?? config.train.mixup.probability, alpha: o['mixup-alpha'] ?? config.train.mixup.alpha } }),
+  });
+  return { ...config, augment: warped, train, distill: { teacher, loss }, generalization: { ...config.generalization, leaveOneEngineOut } };
 }
 
 export const QUANTIZE_OPTIONS = {
