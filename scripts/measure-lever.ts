@@ -8,10 +8,10 @@
 //          10 of them per speaker instead of 5)
 //   aug:   voice, channel, voice-channel, voice-channel-4 (4 copies)
 //   train: epochs-24, ls (label smoothing 0.1), mixup (p 0.5, alpha 0.4), vtlp (frequency warp 0.9-1.1 on every row),
-//          vtlp-wide (0.8-1.2), seed<N> (training seed: initialisation, shuffling, augmentation draws)
+//          vtlp-wide (0.8-1.2), bins-40 (40 mel bins instead of 20), seed<N> (training seed: initialisation, shuffling, augmentation draws)
 // Data tokens generate their own dataset once under /tmp/w/data-<data tokens>/, shared by every seed.
 import { mkdirSync, symlinkSync, existsSync } from 'node:fs';
-import { readDictionaryWords, resolveAugmentConfig, type AugmentConfig, type SynthConfig } from '@whittle/datasets';
+import { readDictionaryWords, resolveAugmentConfig, resolveFrontEndConfig, type AugmentConfig, type SynthConfig } from '@whittle/datasets';
 import { resolveTrainConfig, type TrainConfig } from '@whittle/distill';
 import { runTrainStage } from '../apps/workbench/src/pipeline/train-stage.ts';
 import { DEFAULT_KEYWORD_SPOTTER_CONFIG } from '../apps/workbench/src/pipeline/keyword-spotter-config.ts';
@@ -49,6 +49,7 @@ let augment = base;
 let train: Partial<TrainConfig> = { ...DEFAULT_KEYWORD_SPOTTER_CONFIG.train };
 const dataTokens: string[] = [];
 let warp: readonly [number, number] | undefined;
+let frontEnd = DEFAULT_KEYWORD_SPOTTER_CONFIG.frontEnd;
 for (const token of tokens) {
   const seed = /^seed(\d+)$/.exec(token)?.[1];
   if (seed !== undefined) train = { ...train, seed: Number(seed) };
@@ -56,6 +57,11 @@ for (const token of tokens) {
   else if (AUGMENT[token] !== undefined) augment = (AUGMENT[token] as () => AugmentConfig)();
   else if (TRAIN[token] !== undefined) train = { ...train, ...TRAIN[token] };
   else if (WARP[token] !== undefined) warp = WARP[token];
+  // 40 mel bins: twice the frequency resolution where F1/F2 separate on/up and go/down; masks scaled with it.
+  else if (token === 'bins-40') {
+    frontEnd = resolveFrontEndConfig({ numMelBins: 40 });
+    augment = { ...augment, specAugment: { ...augment.specAugment, maxFreqMaskBins: augment.specAugment.maxFreqMaskBins * 2 } };
+  }
   else throw new Error(`unknown lever token '${token}'. Known: seed<N>, ${[...Object.keys(DATA), ...Object.keys(AUGMENT), ...Object.keys(TRAIN), ...Object.keys(WARP)].join(', ')}`);
 }
 if (warp !== undefined) augment = { ...augment, specAugment: { ...augment.specAugment, freqWarp: { probability: 1, factor: warp } } };
@@ -67,6 +73,7 @@ const started = performance.now();
 const reporter = { progress: () => undefined, info: (m: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0)}s] ${m}`), warn: (m: string) => console.log('WARN', m) };
 const config = {
   ...DEFAULT_KEYWORD_SPOTTER_CONFIG,
+  frontEnd,
   augment,
   train: resolveTrainConfig(train),
   distill: { ...DEFAULT_KEYWORD_SPOTTER_CONFIG.distill, teacher: { kind: 'none' as const } },
