@@ -61,6 +61,7 @@ export function seedFrom(flag: number | undefined): number | undefined {
 // The defaults the help text names are the loss's own, so they cannot drift from it.
 const DEFAULT_KD = DEFAULT_DISTILLATION_LOSS as Extract<typeof DEFAULT_DISTILLATION_LOSS, { kind: 'distillation' }>;
 
+/** Where the distillation teacher comes from and how strongly the student imitates it. */
 export const TEACHER_OPTIONS = {
   teacher: {
     kind: 'string',
@@ -70,14 +71,24 @@ export const TEACHER_OPTIONS = {
   'teacher-epochs': { kind: 'number', description: "epochs for a zoo teacher (default: the preset's)", integer: true },
   alpha: { kind: 'number', description: `weight of the teacher term in α·T²·KL + (1−α)·CE (default ${DEFAULT_KD.alpha})` },
   temperature: { kind: 'number', description: `softmax temperature T of the teacher term (default ${DEFAULT_KD.temperature})` },
+} as const;
+
+/** The student's training recipe: augmentation, regularisers, and which engines it is also trained without. */
+export const RECIPE_OPTIONS = {
   augment: {
     kind: 'string',
     description: "training augmentation: speech (the preset's: time shift, noise copies, SpecAugment), voice-channel (speech plus speed, pitch, reverb, band-limit, gain and clipping) or none",
     choices: ['speech', 'voice-channel', 'none'],
   },
   'leave-one-out': { kind: 'string', description: "engines the student's recipe is also trained without, comma-separated (default: the preset's, espeak,flite), or none" },
-  'label-smoothing': { kind: 'number', description: "label smoothing ε in [0, 1): cross-entropy targets become (1−ε)·onehot + ε/K (the teacher term is left alone); default: the preset's, 0" },
-  mixup: { kind: 'number', description: "probability in [0, 1] that a batch is mixed (Zhang et al. 2018: pairs of clips and their targets blended with λ ~ Beta(α, α)); default: the preset's, 0" },
+  'label-smoothing': {
+    kind: 'number',
+    description: "label smoothing ε in [0, 1) for the students: cross-entropy targets become (1−ε)·onehot + ε/K (the teacher term is left alone; a zoo teacher keeps hard targets); default: the preset's, 0",
+  },
+  mixup: {
+    kind: 'number',
+    description: "probability in [0, 1] that a student's batch is mixed (Zhang et al. 2018: pairs of clips and their targets blended with λ ~ Beta(α, α)); default: the preset's, 0",
+  },
   'mixup-alpha': { kind: 'number', description: `α of mixup's Beta(α, α) weight (default ${NO_MIXUP.alpha}: most mixes stay close to one clip)` },
   'freq-warp': {
     kind: 'number',
@@ -85,8 +96,17 @@ export const TEACHER_OPTIONS = {
   },
 } as const;
 
-/** The preset with --teacher, --teacher-epochs, --alpha, --temperature, --augment, --leave-one-out, --label-smoothing, --mixup, --mixup-alpha and --freq-warp applied (each validated). */
-export function withDistillFlags(
+/** A flag's number, checked against [min, max] (or [min, max) with `openMax`), with an error that names the flag. */
+function flagNumber(flag: string, value: number | undefined, min: number, max: number, openMax = false): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value) || value < min || (openMax ? value >= max : value > max)) {
+    throw new ConfigError(`Flag '--${flag}' takes a number in [${min}, ${max}${openMax ? ')' : ']'}; got ${value}`);
+  }
+  return value;
+}
+
+/** The preset with the TEACHER_OPTIONS and RECIPE_OPTIONS flags applied (each validated, errors naming the flag). */
+export function withTrainingFlags(
   config: KeywordSpotterConfig,
   o: {
     teacher?: string | undefined;
@@ -123,14 +143,20 @@ export function withDistillFlags(
   for (const e of leaveOneEngineOut) {
     if (e !== 'espeak' && e !== 'flite') throw new ConfigError(`Flag '--leave-one-out' takes espeak, flite or none; got '${e}'`);
   }
+  const labelSmoothing = flagNumber('label-smoothing', o['label-smoothing'], 0, 1, true);
+  const mixup = flagNumber('mixup', o.mixup, 0, 1);
+  const mixupAlpha = flagNumber('mixup-alpha', o['mixup-alpha'], 0.01, 10);
+  const warp = flagNumber('freq-warp', o['freq-warp'], 0, 1);
+  // --freq-warp 0 is "off": no warp entry at all, so the config (and every cache key) is the one without the flag.
+  const { freqWarp: _off, ...unwarped } = augment.specAugment;
   const warped =
-    o['freq-warp'] === undefined ? augment : { ...augment, specAugment: resolveAugmentConfig({ specAugment: { ...augment.specAugment, freqWarp: { ...(augment.specAugment.freqWarp ?? FREQ_WARP_DEFAULTS), probability: o['freq-warp'] } } }).specAugment };
+    warp === undefined
+      ? augment
+      : { ...augment, specAugment: warp === 0 ? unwarped : resolveAugmentConfig({ specAugment: { ...augment.specAugment, freqWarp: { ...(augment.specAugment.freqWarp ?? FREQ_WARP_DEFAULTS), probability: warp } } }).specAugment };
   const train = resolveTrainConfig({
     ...config.train,
-    ...(o['label-smoothing'] === undefined ? {} : { labelSmoothing: o['label-smoothing'] }),
-    ...(o.mixup === undefined && o['mixup-alpha'] === undefined
-      ? {}
-      : { mixup: { probability: o.mixup ?? config.train.mixup.probability, alpha: o['mixup-alpha'] ?? config.train.mixup.alpha } }),
+    ...(labelSmoothing === undefined ? {} : { labelSmoothing }),
+    ...(mixup === undefined && mixupAlpha === undefined ? {} : { mixup: { probability: mixup ?? config.train.mixup.probability, alpha: mixupAlpha ?? config.train.mixup.alpha } }),
   });
   return { ...config, augment: warped, train, distill: { teacher, loss }, generalization: { ...config.generalization, leaveOneEngineOut } };
 }

@@ -10,7 +10,7 @@ import { runQuantizeStage } from '../pipeline/quantize-stage.ts';
 import { runReportStage } from '../pipeline/report-stage.ts';
 import { runTrainStage } from '../pipeline/train-stage.ts';
 import { resolveTrainConfig } from '@whittle/distill';
-import { BACKEND_OPTION, DEFAULT_WORK_DIR, PRESET_OPTION, QUIET_OPTION, RESUME_OPTION, SEED_OPTION, seedFrom, TEACHER_OPTIONS, QUANTIZE_OPTIONS, REAL_SPEECH_OPTION, unseenDirFrom, withDistillFlags, withQuantizeFlags } from './common-options.ts';
+import { BACKEND_OPTION, DEFAULT_WORK_DIR, PRESET_OPTION, QUIET_OPTION, RESUME_OPTION, SEED_OPTION, seedFrom, TEACHER_OPTIONS, RECIPE_OPTIONS, QUANTIZE_OPTIONS, REAL_SPEECH_OPTION, unseenDirFrom, withTrainingFlags, withQuantizeFlags } from './common-options.ts';
 
 export const keywordSpotterCommand = defineCommand({
   spec: {
@@ -26,6 +26,7 @@ export const keywordSpotterCommand = defineCommand({
       models: { kind: 'string', description: 'root of published models; "none" skips publishing', default: 'models' },
       version: { kind: 'string', description: 'version to publish as; default: unchanged latest, else next patch' },
       ...TEACHER_OPTIONS,
+      ...RECIPE_OPTIONS,
       ...QUANTIZE_OPTIONS,
       'real-speech': REAL_SPEECH_OPTION,
       unseen: { kind: 'string', description: 'where the unseen-engine test set (festival voices no model trains on) is generated and read (default <work>/unseen-festival); "none" skips it' },
@@ -38,7 +39,7 @@ export const keywordSpotterCommand = defineCommand({
     const started = performance.now();
     const preset = keywordSpotterPreset(o.preset ?? 'default');
     const seed = seedFrom(o.seed);
-    const distilled: KeywordSpotterConfig = withDistillFlags(
+    const distilled: KeywordSpotterConfig = withTrainingFlags(
       {
         ...preset,
         ...(o.data === undefined ? {} : { data: { kind: 'folder', dir: o.data } }),

@@ -6,7 +6,7 @@ import { defineCommand } from '../cli/command.ts';
 import { withInterruptSignal } from '../cli/interrupt-signal.ts';
 import { keywordSpotterPreset, type KeywordSpotterConfig } from '../pipeline/keyword-spotter-config.ts';
 import { runTrainStage } from '../pipeline/train-stage.ts';
-import { BACKEND_OPTION, DEFAULT_WORK_DIR, PRESET_OPTION, QUIET_OPTION, RESUME_OPTION, SEED_OPTION, seedFrom, UNSEEN_OPTION, unseenDirFrom, TEACHER_OPTIONS, withDistillFlags } from './common-options.ts';
+import { BACKEND_OPTION, DEFAULT_WORK_DIR, PRESET_OPTION, QUIET_OPTION, RESUME_OPTION, SEED_OPTION, seedFrom, UNSEEN_OPTION, unseenDirFrom, TEACHER_OPTIONS, RECIPE_OPTIONS, withTrainingFlags } from './common-options.ts';
 
 export const trainCommand = defineCommand({
   spec: {
@@ -29,6 +29,7 @@ export const trainCommand = defineCommand({
       seed: SEED_OPTION,
       backend: BACKEND_OPTION,
       ...TEACHER_OPTIONS,
+      ...RECIPE_OPTIONS,
       unseen: UNSEEN_OPTION,
       resume: RESUME_OPTION,
       quiet: QUIET_OPTION,
@@ -49,7 +50,7 @@ export const trainCommand = defineCommand({
       ...(o.workers === undefined ? {} : { workers: o.workers }),
       ...(seed === undefined ? {} : { seed }),
     });
-    const config: KeywordSpotterConfig = withDistillFlags({ ...preset, train }, o);
+    const config: KeywordSpotterConfig = withTrainingFlags({ ...preset, train }, o);
     await withInterruptSignal(io.reporter, (signal) =>
       runTrainStage({ dataDir: o.data as string, runDir: o.run as string, ...(unseenDirFrom(o.unseen) === undefined ? {} : { unseenDir: unseenDirFrom(o.unseen) as string }), config, backend: o.backend as string, reporter: io.reporter, resume: o.resume === true, signal }),
     );

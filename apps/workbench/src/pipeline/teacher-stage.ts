@@ -1,7 +1,7 @@
 // The distillation teacher of the keyword-spotter job: trained from the zoo, or an existing local model, and its logits.
 
 import type { FeatureNormalization, FeatureSet, Reporter } from '@whittle/datasets';
-import { accuracyOf, cachedTeacherLogits, describeTeacher, resolveTrainConfig, teacherIdentity, type TeacherSource, type TrainConfig } from '@whittle/distill';
+import { accuracyOf, cachedTeacherLogits, describeTeacher, NO_MIXUP, resolveTrainConfig, teacherIdentity, type TeacherSource, type TrainConfig } from '@whittle/distill';
 import { configHash } from '../runtime/provenance.ts';
 import type { TeacherChoice } from './keyword-spotter-config.ts';
 import { trainRole, type RoleData, type TrainedRole, type TrainRole } from './train-role.ts';
@@ -71,7 +71,9 @@ export async function prepareTeacher(input: {
     case 'none':
       return undefined;
     case 'zoo': {
-      const train = resolveTrainConfig({ ...input.train, model: choice.model, epochs: choice.epochs });
+      // Label smoothing and mixup are the student's levers: a teacher trained with smoothed targets distils worse
+      // (Müller et al. 2019), so the teacher keeps hard targets.
+      const train = resolveTrainConfig({ ...input.train, model: choice.model, epochs: choice.epochs, labelSmoothing: 0, mixup: NO_MIXUP });
       trained = await trainRole({ ...common, role: 'teacher', train, data });
       source = { kind: 'layers', model: trained.model, name: `${choice.model} (trained by this job)` };
       break;
