@@ -9,7 +9,8 @@
 //   aug:   voice, channel, voice-channel, voice-channel-4 (4 copies)
 //   train: epochs-24, ls (label smoothing 0.1), mixup (p 0.5, alpha 0.4), vtlp (frequency warp 0.9-1.1 on every row),
 //          vtlp-wide (0.8-1.2), bins-40 (40 mel bins instead of 20), seed<N> (training seed: initialisation, shuffling, augmentation draws)
-// Data tokens generate their own dataset once under /tmp/w/data-<data tokens>/, shared by every seed.
+// Data tokens generate their own dataset once under /tmp/w/data-<data tokens>/, shared by every seed. A scratch tool for
+// this machine's layout: it reads the default job's caches under /work/main/.cache/keyword-spotter.
 import { mkdirSync, symlinkSync, existsSync } from 'node:fs';
 import { readDictionaryWords, resolveAugmentConfig, resolveFrontEndConfig, type AugmentConfig, type SynthConfig } from '@whittle/datasets';
 import { resolveTrainConfig, type TrainConfig } from '@whittle/distill';
@@ -21,14 +22,14 @@ const tokens = name.split('+').filter((t) => t !== 'base');
 const base = DEFAULT_KEYWORD_SPOTTER_CONFIG.augment;
 const spec = base.specAugment;
 
-const DATA: Record<string, Partial<SynthConfig>> = {
-  'more-flite': { fliteClipsPerWord: 18 },
-  'flite-x5': { fliteClipsPerWord: 30 },
+const DATA: Record<string, () => Promise<Partial<SynthConfig>>> = {
+  'more-flite': async () => ({ fliteClipsPerWord: 18 }),
+  'flite-x5': async () => ({ fliteClipsPerWord: 30 }),
   // The festival errors are American vowels taken for others (on→up, go→down); 6 of the 8 espeak accents are British.
-  'us-accent': { espeakVoices: ['en-us', 'en-us-nyc'], espeakClipsPerWord: 12 },
+  'us-accent': async () => ({ espeakVoices: ['en-us', 'en-us-nyc'], espeakClipsPerWord: 12 }),
   // 1,000 words from Debian's wamerican list instead of the built-in 60 (same 5 per speaker), and 10 per speaker.
-  'unknown-dict': { unknownWords: await readDictionaryWords() },
-  'unknown-dict-10': { unknownWords: await readDictionaryWords(), unknownWordsPerSpeaker: 10 },
+  'unknown-dict': async () => ({ unknownWords: await readDictionaryWords() }),
+  'unknown-dict-10': async () => ({ unknownWords: await readDictionaryWords(), unknownWordsPerSpeaker: 10 }),
 };
 const AUGMENT: Record<string, () => AugmentConfig> = {
   'voice-channel': () => resolveAugmentConfig({ preset: 'voice-channel', copies: base.copies, specAugment: spec }),
@@ -53,7 +54,7 @@ let frontEnd = DEFAULT_KEYWORD_SPOTTER_CONFIG.frontEnd;
 for (const token of tokens) {
   const seed = /^seed(\d+)$/.exec(token)?.[1];
   if (seed !== undefined) train = { ...train, seed: Number(seed) };
-  else if (DATA[token] !== undefined) (synth = { ...synth, ...DATA[token] }), dataTokens.push(token);
+  else if (DATA[token] !== undefined) (synth = { ...synth, ...(await (DATA[token] as () => Promise<Partial<SynthConfig>>)()) }), dataTokens.push(token);
   else if (AUGMENT[token] !== undefined) augment = (AUGMENT[token] as () => AugmentConfig)();
   else if (TRAIN[token] !== undefined) train = { ...train, ...TRAIN[token] };
   else if (WARP[token] !== undefined) warp = WARP[token];
