@@ -1,3 +1,4 @@
+// clipId: one id per clip whichever dataset folder it is read from, with the word folder and a noise window's offset.
 import { describe, expect, it } from 'vitest';
 import { clipId } from './speech-features.ts';
 

@@ -314,8 +314,9 @@ export function resolveAugmentConfig(partial: AugmentConfigOverrides = {}): Augm
   checkNumber('specAugment.maxFreqMaskBins', config.specAugment.maxFreqMaskBins, 0, 128, true);
   if (config.specAugment.freqWarp !== undefined) {
     checkNumber('specAugment.freqWarp.probability', config.specAugment.freqWarp.probability, 0, 1);
-    // Men's to children's formants differ by about 30%; the piecewise warp also needs its knee,
-    // 4800 Hz / alpha, below the 8 kHz Nyquist frequency (alpha > 0.6).
+    // ±30% spans real speakers (men's to children's formants differ by about 30%); a larger warp makes a voice no
+    // vocal tract produces. The piecewise warp itself holds for any alpha > 0: its knee, 4800 Hz * min(alpha, 1) / alpha,
+    // never exceeds 4800 Hz, so it is always below the 8 kHz Nyquist frequency.
     checkRange('specAugment.freqWarp.factor', config.specAugment.freqWarp.factor, 0.7, 1.3);
   }
   checkWaveformStages(config);

@@ -1,3 +1,4 @@
+// Dictionary words for `_unknown_`: only lowercase words of the asked length that do not sound like a target, seeded, with named errors.
 import { describe, expect, it } from 'vitest';
 import { BadFileError } from '../core/errors.ts';
 import { readDictionaryWords, sampleDictionaryWords, soundsLikeTarget } from './dictionary-words.ts';
@@ -18,7 +19,10 @@ describe('sampleDictionaryWords', () => {
   });
 
   it('is reproducible per seed and differs across seeds', () => {
-    const many = Array.from({ length: 200 }, (_, i) => `w${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}x`.replace(/\d/g, '')).join('\n');
+    // 200 distinct usable words, 'baaa' to 'bahr': 'ba' (a vowel, and no target starts with it) and i in base 26.
+    const letter = (n: number) => String.fromCharCode(97 + n);
+    const many = Array.from({ length: 200 }, (_, i) => `ba${letter(Math.floor(i / 26))}${letter(i % 26)}`).join('\n');
+    expect(sampleDictionaryWords(many, { count: 200, seed: 3, letters: [3, 7] })).toHaveLength(200);
     const a = sampleDictionaryWords(many, { count: 20, seed: 3, letters: [3, 7] });
     expect(sampleDictionaryWords(many, { count: 20, seed: 3, letters: [3, 7] })).toEqual(a);
     expect(sampleDictionaryWords(many, { count: 20, seed: 4, letters: [3, 7] })).not.toEqual(a);

@@ -1,5 +1,6 @@
-// The training loop learns a separable toy task, keeps its best epoch, stops early and reproduces per seed, with and without label smoothing and mixup.
+// The training loop learns a separable toy task, keeps its best epoch, stops early and reproduces per seed; label smoothing and mixup off reproduce the recorded pre-regulariser run, and mixup blends the rows and targets the engine gets.
 import * as tf from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SILENT_REPORTER, type ProgressEvent } from '@whittle/datasets';
 import { buildDsCnn, DS_CNN_S } from '../models/ds-cnn.ts';
 import { toyBandSet } from '../testing/toy-band-set.ts';
+import type { GradientEngine, TrainBatch } from './batch-gradients.ts';
 import { loadLayersModel, saveLayersModel } from './layers-model-io.ts';
 import { accuracyOf, predictLogits, trainClassifier } from './train-classifier.ts';
 import { resolveTrainConfig } from './train-config.ts';
@@ -127,16 +129,112 @@ describe('trainClassifier with label smoothing and mixup', () => {
     expect(train.features).toEqual(toySet(96, 1).features);
   });
 
-  it('when off, trains bit for bit as before they existed (mixup alpha alone draws nothing)', async () => {
+  it('when off, trains bit for bit as before they existed: loss history and weights recorded at 3c646d9^ (mixup alpha alone draws nothing)', async () => {
+    // Recorded on the cpu backend by running this very setup with the trainer of commit 3c646d9^, the last one
+    // without label smoothing and mixup: the per-epoch [loss, train accuracy] and a SHA-256 of the final weights' bytes.
+    const RECORDED = {
+      crossEntropy: {
+        history: [
+          [1.371557076772054, 0.3541666666666667],
+          [1.1987772782643635, 0.3541666666666667],
+        ],
+        weights: 'aedc2e64ac453661218d0318327b79f0e4e990c0a7d5043e18a3190d5b02ff86',
+      },
+      distillation: {
+        history: [
+          [2.228020509084066, 0.3541666666666667],
+          [2.1323047081629434, 0.3541666666666667],
+        ],
+        weights: 'f3d2884358f0bec170a2722d3377da06496e47d5296762ff3de9cade70522ac9',
+      },
+    };
+    const weightDigest = (model: tf.LayersModel) => {
+      const hash = createHash('sha256');
+      for (const w of model.getWeights()) hash.update(new Uint8Array((w.dataSync() as Float32Array).slice().buffer));
+      return hash.digest('hex');
+    };
     const train = toySet(48, 1);
     const validation = toySet(24, 2);
     const base = resolveTrainConfig({ epochs: 2, batchSize: 16, seed: 9, specAugment: { timeMasks: 1, maxTimeMaskFrames: 3, freqMasks: 1, maxFreqMaskBins: 2 } });
-    const a = buildDsCnn(tiny, 3);
-    const b = buildDsCnn(tiny, 3);
-    const ra = await trainClassifier(a, train, validation, base);
-    const rb = await trainClassifier(b, train, validation, resolveTrainConfig({ ...base, labelSmoothing: 0, mixup: { probability: 0, alpha: 3 } }));
-    expect(rb.history.map((h) => [h.loss, h.trainAccuracy])).toEqual(ra.history.map((h) => [h.loss, h.trainAccuracy]));
-    expect(weightsOf(b)).toEqual(weightsOf(a));
+    const off = resolveTrainConfig({ ...base, labelSmoothing: 0, mixup: { probability: 0, alpha: 3 } });
+    for (const config of [base, off]) {
+      const model = buildDsCnn(tiny, 3);
+      const result = await trainClassifier(model, train, validation, config);
+      expect(result.history.map((h) => [h.loss, h.trainAccuracy])).toEqual(RECORDED.crossEntropy.history);
+      expect(weightDigest(model)).toBe(RECORDED.crossEntropy.weights);
+    }
+    const teacher = new Float32Array(train.count * 3);
+    train.labels.forEach((label, i) => (teacher[i * 3 + ((label + 1) % 3)] = 6));
+    const student = buildDsCnn(tiny, 3);
+    const distilled = await trainClassifier(student, train, validation, resolveTrainConfig({ ...off, loss: { kind: 'distillation', alpha: 0.7, temperature: 2 } }), undefined, {
+      teacherLogits: [teacher],
+    });
+    expect(distilled.history.map((h) => [h.loss, h.trainAccuracy])).toEqual(RECORDED.distillation.history);
+    expect(weightDigest(student)).toBe(RECORDED.distillation.weights);
+  });
+
+  it('mixes the inputs the engine trains on: each row is λ·its own row + (1−λ)·a partner’s, and its target the same mix of their labels', async () => {
+    const train = toySet(48, 1);
+    const validation = toySet(24, 2);
+    const stride = FRAMES * BINS;
+    const recorded = (into: TrainBatch[]) => async (_model: tf.LayersModel, variables: readonly tf.Variable[]): Promise<GradientEngine> => ({
+      workers: 1,
+      // Copies: the trainer refills the same buffers for every batch. Zero gradients leave the weights alone.
+      compute: async (batch) => {
+        into.push({
+          ...batch,
+          x: batch.x.slice(0, batch.count * stride),
+          labels: batch.labels.slice(0, batch.count),
+          ...(batch.targets === undefined ? {} : { targets: batch.targets.slice(0, batch.count * 3) }),
+        });
+        return { grads: variables.map((v) => tf.zerosLike(v)), loss: 0, correct: 0 };
+      },
+      dispose: async () => {},
+    });
+    // One epoch, no views or masks: the order is the epoch's first draw, so both runs see the same rows in the same
+    // batches, and the unmixed run's batches are the mixed run's inputs before mixing.
+    const config = resolveTrainConfig({ epochs: 1, batchSize: 16, seed: 9, mixup: { probability: 1, alpha: 1 } });
+    const mixedBatches: TrainBatch[] = [];
+    const plainBatches: TrainBatch[] = [];
+    await trainClassifier(buildDsCnn(tiny, 3), train, validation, config, undefined, { engine: recorded(mixedBatches) });
+    await trainClassifier(buildDsCnn(tiny, 3), train, validation, resolveTrainConfig({ ...config, mixup: { probability: 0, alpha: 1 } }), undefined, { engine: recorded(plainBatches) });
+    expect(mixedBatches).toHaveLength(3);
+    expect(plainBatches).toHaveLength(3);
+    expect(plainBatches.every((b) => b.targets === undefined)).toBe(true);
+
+    let checked = 0;
+    mixedBatches.forEach((mixed, s) => {
+      const plain = plainBatches[s] as TrainBatch;
+      const targets = mixed.targets as Float32Array;
+      expect(targets).toBeDefined();
+      const row = (x: Float32Array, i: number) => x.subarray(i * stride, (i + 1) * stride);
+      // λ is the own label's share in any row whose partner has another label.
+      const twoClass = Array.from({ length: mixed.count }, (_, i) => i).find((i) => targets.subarray(i * 3, i * 3 + 3).filter((v) => v > 0).length === 2);
+      if (twoClass === undefined) return;
+      const lambda = targets[twoClass * 3 + (plain.labels[twoClass] as number)] as number;
+      // Near 0 or 1 a mix is too close to a plain row to tell partners apart.
+      if (lambda < 0.1 || lambda > 0.9) return;
+      checked++;
+      expect(Array.from(mixed.x), `batch ${s}: the rows the engine got are the unmixed ones`).not.toEqual(Array.from(plain.x));
+      const partners = Array.from({ length: mixed.count }, (_, i) => {
+        const own = row(plain.x, i);
+        const x = row(mixed.x, i);
+        const misfit = (j: number) => {
+          const other = row(plain.x, j);
+          return x.reduce((worst, v, k) => Math.max(worst, Math.abs(v - (lambda * (own[k] as number) + (1 - lambda) * (other[k] as number)))), 0);
+        };
+        const j = Array.from({ length: mixed.count }, (_, c) => c).reduce((best, c) => (misfit(c) < misfit(best) ? c : best), 0);
+        expect(misfit(j), `batch ${s} row ${i}`).toBeLessThan(1e-5);
+        const expected = [0, 1, 2].map((c) => (c === plain.labels[i] ? lambda : 0) + (c === plain.labels[j] ? 1 - lambda : 0));
+        Array.from(targets.subarray(i * 3, i * 3 + 3)).forEach((v, c) => expect(v, `batch ${s} row ${i} class ${c}`).toBeCloseTo(expected[c] as number, 6));
+        expect(mixed.labels[i]).toBe(lambda >= 0.5 ? plain.labels[i] : plain.labels[j]);
+        return j;
+      });
+      // The partners are a permutation of the batch, and not the identity: rows really were blended with others.
+      expect([...partners].sort((a, b) => a - b)).toEqual(Array.from({ length: mixed.count }, (_, i) => i));
+      expect(partners.some((j, i) => j !== i)).toBe(true);
+    });
+    expect(checked).toBeGreaterThan(0);
   });
 
   it('mixes distillation targets too, and the student still learns what the teacher says', async () => {
