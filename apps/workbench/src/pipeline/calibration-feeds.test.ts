@@ -1,8 +1,8 @@
-// Calibration feeds: the seeded row order shared with the quantize stage, and rows copied into batches of 32.
+// Calibration feeds: rows copied, in order, into batches of CALIBRATION_BATCH (32).
 import { describe, expect, it } from 'vitest';
-import { SeededRandom, type FeatureSet } from '@whittle/datasets';
+import type { FeatureSet } from '@whittle/datasets';
 import { DEFAULT_EXPORT_CONFIG } from '@whittle/quantize';
-import { calibrationFeeds, calibrationOrder } from './calibration-feeds.ts';
+import { CALIBRATION_BATCH, calibrationFeeds } from './calibration-feeds.ts';
 
 const FRAMES = 2;
 const BINS = 3;
@@ -15,21 +15,9 @@ function rowsNamed(count: number): FeatureSet {
   return { features, frames: FRAMES, bins: BINS, count, labels: new Int32Array(count), ids: Array.from({ length: count }, (_, r) => `clip-${r}`) };
 }
 
-describe('calibrationOrder', () => {
-  it('is a seeded permutation of every row', () => {
-    const order = calibrationOrder(100, 42);
-    expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
-    expect(calibrationOrder(100, 42)).toEqual(order);
-    expect(calibrationOrder(100, 43)).not.toEqual(order);
-  });
-
-  it("is the order the quantize stage has always calibrated the published int8 on (seed ^ 0xca1), so runs keep their clips", () => {
-    expect(calibrationOrder(50, 42)).toEqual(new SeededRandom(42 ^ 0xca1).shuffle(Array.from({ length: 50 }, (_, i) => i)));
-  });
-});
-
 describe('calibrationFeeds', () => {
   it('copies the given rows, in order, into feeds of at most 32 rows of the graph input', () => {
+    expect(CALIBRATION_BATCH).toBe(32);
     const rows = Array.from({ length: 70 }, (_, i) => (i * 13) % 100);
     const feeds = calibrationFeeds(rowsNamed(100), rows);
     expect(feeds.map((f) => f[DEFAULT_EXPORT_CONFIG.inputName]?.dims)).toEqual([

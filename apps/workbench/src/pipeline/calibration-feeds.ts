@@ -1,24 +1,10 @@
-// Which training rows calibrate a static int8 recipe, and those rows as onnxruntime feeds in batches of 32.
+// Calibration rows as onnxruntime feeds of the exported graph's input, in batches of CALIBRATION_BATCH.
 
-import { SeededRandom, WhittleError, type FeatureSet } from '@whittle/datasets';
+import { WhittleError, type FeatureSet } from '@whittle/datasets';
 import { DEFAULT_EXPORT_CONFIG, type CalibrationFeed } from '@whittle/quantize';
 
 /** Rows per calibration feed. */
 export const CALIBRATION_BATCH = 32;
-
-/**
- * Every training row in one seeded order: each recipe of a run calibrates on its first `samples`, so recipes that
- * differ only in calibration method see the same clips, and a model trained on other rows (a leave-one-engine-out
- * role) draws its clips the same way from its own rows.
- */
-export function calibrationOrder(count: number, seed: number): number[] {
-  return new SeededRandom(seed ^ 0xca1).shuffle(Array.from({ length: count }, (_, i) => i));
-}
-
-/** The seed calibrationRows (calibration-rows.ts) draws each row's version (clean or an augmented copy) with, from the run's seed. */
-export function calibrationVersionSeed(seed: number): number {
-  return (seed ^ 0xca2) >>> 0;
-}
 
 /** `rows` of `set` as feeds of the exported graph's input, CALIBRATION_BATCH rows each (an array: calibrators may each run once over it). */
 export function calibrationFeeds(set: FeatureSet, rows: readonly number[], inputName = DEFAULT_EXPORT_CONFIG.inputName): CalibrationFeed[] {

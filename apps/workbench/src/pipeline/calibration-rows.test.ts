@@ -1,7 +1,7 @@
 // Calibration rows: 'training' takes clean rows, 'training-augmented' the same clips from the clean set and its copies.
 import { describe, expect, it } from 'vitest';
-import type { FeatureSet } from '@whittle/datasets';
-import { calibrationDataWords, calibrationRows, gatherCalibrationSet } from './calibration-rows.ts';
+import { SeededRandom, type FeatureSet } from '@whittle/datasets';
+import { calibrationDataWords, calibrationOrder, calibrationRows, calibrationVersionSeed, gatherCalibrationSet } from './calibration-rows.ts';
 
 const ROWS = 400;
 const FRAMES = 2;
@@ -18,6 +18,26 @@ function version(k: number, rows = ROWS): FeatureSet {
 const versions = [version(0), version(1), version(2)];
 // A fixed permutation standing in for the stage's seeded order.
 const order = Array.from({ length: ROWS }, (_, i) => (i * 7 + 3) % ROWS);
+
+describe('calibrationOrder', () => {
+  it('is a seeded permutation of every row', () => {
+    const order = calibrationOrder(100, 42);
+    expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(calibrationOrder(100, 42)).toEqual(order);
+    expect(calibrationOrder(100, 43)).not.toEqual(order);
+  });
+
+  it("is the order the quantize stage has always calibrated the published int8 on (seed ^ 0xca1), so runs keep their clips", () => {
+    expect(calibrationOrder(50, 42)).toEqual(new SeededRandom(42 ^ 0xca1).shuffle(Array.from({ length: 50 }, (_, i) => i)));
+  });
+});
+
+describe('calibrationVersionSeed', () => {
+  it('is the run seed xor 0xca2 as an unsigned 32-bit integer, so recorded runs keep their draws', () => {
+    expect(calibrationVersionSeed(42)).toBe(42 ^ 0xca2);
+    expect(calibrationVersionSeed(-1)).toBe(0xfffff35d);
+  });
+});
 
 describe('calibrationRows', () => {
   it("'training' takes the first samples of the order, all clean", () => {
@@ -44,8 +64,11 @@ describe('calibrationRows', () => {
     expect(calibrationRows(order, 20, 'training-augmented', 0, 7)).toEqual(calibrationRows(order, 20, 'training', 0, 7));
   });
 
-  it('names a bad data source and a bad copy count', () => {
+  it('names a bad data source, a bad sample count and a bad copy count', () => {
     expect(() => calibrationRows(order, 5, 'validation' as never, 2, 1)).toThrow('Calibration data must be one of training, training-augmented; got "validation"');
+    for (const samples of [0, 2.5, -3, Number.NaN]) {
+      expect(() => calibrationRows(order, samples, 'training', 2, 1)).toThrow(`Argument 'samples' passed to 'calibrationRows' must be an integer >= 1; got ${JSON.stringify(samples)}`);
+    }
     expect(() => calibrationRows(order, 5, 'training', -1, 1)).toThrow("Argument 'copies' passed to 'calibrationRows' must be an integer >= 0; got -1");
   });
 });
@@ -84,6 +107,9 @@ describe('calibrationDataWords', () => {
   it('says which versions of the clips were used', () => {
     expect(calibrationDataWords('training', 2)).toBe('training clips');
     expect(calibrationDataWords('training-augmented', 2)).toBe('training clips, each clean or one of its 2 augmented copies (equal chance)');
+    expect(calibrationDataWords('training-augmented', 1)).toBe('training clips, each clean or its augmented copy (equal chance)');
     expect(calibrationDataWords('training-augmented', 0)).toContain('no augmented copies');
+    // A record written before the copy count was kept.
+    expect(calibrationDataWords('training-augmented', undefined)).toBe('training clips, each clean or one of its augmented copies (equal chance)');
   });
 });

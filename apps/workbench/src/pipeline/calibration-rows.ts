@@ -1,4 +1,4 @@
-// Which rows a static int8 recipe calibrates on: the clean training clips, or those clips as training augmentation shows them.
+// Which rows a static int8 recipe calibrates on: which training clips, in which order, clean or as training augmentation shows them.
 
 import { ConfigError, SeededRandom, type FeatureSet } from '@whittle/datasets';
 
@@ -13,6 +13,20 @@ import { ConfigError, SeededRandom, type FeatureSet } from '@whittle/datasets';
 export type CalibrationData = 'training' | 'training-augmented';
 
 export const CALIBRATION_DATA: readonly CalibrationData[] = Object.freeze(['training', 'training-augmented'] as const);
+
+/**
+ * Every training row in one seeded order: each recipe of a run calibrates on its first `samples`, so recipes that
+ * differ only in calibration method see the same clips, and a model trained on other rows (a leave-one-engine-out
+ * role) draws its clips the same way from its own rows.
+ */
+export function calibrationOrder(count: number, seed: number): number[] {
+  return new SeededRandom(seed ^ 0xca1).shuffle(Array.from({ length: count }, (_, i) => i));
+}
+
+/** The seed calibrationRows draws each row's version (clean or an augmented copy) with, from the run's seed. */
+export function calibrationVersionSeed(seed: number): number {
+  return (seed ^ 0xca2) >>> 0;
+}
 
 /** One calibration row: training row `row` of version `version` (0 the clean set, k >= 1 augmented copy k-1). */
 export interface CalibrationRow {
@@ -30,6 +44,7 @@ export interface CalibrationRow {
  */
 export function calibrationRows(order: readonly number[], samples: number, data: CalibrationData, copies: number, seed: number): CalibrationRow[] {
   if (!CALIBRATION_DATA.includes(data)) throw new ConfigError(`Calibration data must be one of ${CALIBRATION_DATA.join(', ')}; got ${JSON.stringify(data)}`);
+  if (!Number.isInteger(samples) || samples < 1) throw new ConfigError(`Argument 'samples' passed to 'calibrationRows' must be an integer >= 1; got ${JSON.stringify(samples)}`);
   if (!Number.isInteger(copies) || copies < 0) throw new ConfigError(`Argument 'copies' passed to 'calibrationRows' must be an integer >= 0; got ${JSON.stringify(copies)}`);
   const rows = order.slice(0, Math.min(samples, order.length));
   if (data === 'training' || copies === 0) return rows.map((row) => ({ version: 0, row }));
@@ -63,8 +78,13 @@ export function gatherCalibrationSet(versions: readonly FeatureSet[], rows: read
   return { features, frames: clean.frames, bins: clean.bins, count: rows.length, labels, ids };
 }
 
-/** Words for reports: "training clips" or "training clips, each clean or one of its 2 augmented copies". */
-export function calibrationDataWords(data: CalibrationData, copies: number): string {
+/**
+ * Words for reports: "training clips" or "training clips, each clean or one of its 2 augmented copies (equal chance)".
+ * `copies` undefined: a record written before the count was kept, so the words leave it out.
+ */
+export function calibrationDataWords(data: CalibrationData, copies: number | undefined): string {
   if (data === 'training') return 'training clips';
-  return copies === 0 ? 'training clips (augmented calibration asked for, but the run has no augmented copies: clean)' : `training clips, each clean or one of its ${copies} augmented copies (equal chance)`;
+  if (copies === undefined) return 'training clips, each clean or one of its augmented copies (equal chance)';
+  if (copies === 0) return 'training clips (augmented calibration asked for, but the run has no augmented copies: clean)';
+  return copies === 1 ? 'training clips, each clean or its augmented copy (equal chance)' : `training clips, each clean or one of its ${copies} augmented copies (equal chance)`;
 }

@@ -1,5 +1,7 @@
 // The unseen-engine target is judged on the weakest voice, not the average; leave-one-engine-out shows every variant.
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_QUANTIZE_SETTINGS, type QuantizeSettings } from './quantize-settings.ts';
+import type { OnnxRecord } from './quantize-stage.ts';
 import { leaveOneEngineOutSection, leaveOneEngineOutVoicesSection, meetsUnseenTarget, unseenEngineSection } from './generalization-sections.ts';
 import type { HoldoutVariantResult } from './holdout-variants.ts';
 import type { EngineHoldoutResult } from './leave-one-engine-out.ts';
@@ -70,7 +72,31 @@ describe('leaveOneEngineOutSection', () => {
     expect(section.table?.rows[3]).toEqual(['espeak', 'int8 (1 layer(s) float)', '30,866', '89.00%', '91.00%', '39.00% (7988)', '52.00', 'espeak-en-029 34.00%', '64.00%', '27.00', 'festival-ked_diphone 47.00%']);
     expect(section.table?.header.length).toBe(section.table?.rows[0]?.length);
     expect(section.text).toContain('without espeak 1,892');
-    expect(section.text).toContain('int8 calibrated on its own training clips (static QDQ: per-channel symmetric int8 weights, min/max calibration on 512 training clips)');
+    expect(section.text).toContain("int8 with the run's configured int8 recipe (static QDQ: per-channel symmetric int8 weights, min/max calibration on 512 training clips), calibrated on the role's own training clips");
+    expect(section.text).not.toContain('as the published one is');
+  });
+
+  it("names each role's recipe when they calibrated on different numbers of rows", () => {
+    const fewer = { ...newHoldout, heldOut: 'flite', variants: newHoldout.variants?.map((v) => (v.id === 'int8' ? { ...v, description: v.description.replace('512', '75') } : v)) };
+    expect(leaveOneEngineOutSection([newHoldout, fewer]).text).toContain(
+      "int8 with the run's configured int8 recipe (without espeak: static QDQ: per-channel symmetric int8 weights, min/max calibration on 512 training clips; without flite: static QDQ: per-channel symmetric int8 weights, min/max calibration on 75 training clips), calibrated",
+    );
+  });
+
+  it('says when `whittle quantize` rebuilt the published int8 with other settings than the roles used, and what differs', () => {
+    const published = (settings: QuantizeSettings): Pick<OnnxRecord, 'settings' | 'variants'> => ({
+      settings,
+      variants: [{ id: 'int8', file: 'model_int8.onnx', mode: 'static', description: 'static QDQ: per-tensor PUBLISHED', bytes: 1, validationAccuracy: 1, published: true }],
+    });
+    const configured = DEFAULT_QUANTIZE_SETTINGS;
+    // The same settings (a copy with its keys in another order, as JSON round trips may give): nothing to say.
+    const same = leaveOneEngineOutSection([newHoldout], { configured, published: published(JSON.parse(JSON.stringify({ ...configured, int8: Object.fromEntries(Object.entries(configured.int8).reverse()) })) as QuantizeSettings) });
+    expect(same.text).not.toContain('rebuilt');
+    const other = { ...configured, int8: { ...configured.int8, weights: { ...configured.int8.weights, granularity: 'per-tensor' as const } }, calibrationData: 'training-augmented' as const };
+    const changed = leaveOneEngineOutSection([newHoldout], { configured, published: published(other) });
+    expect(changed.text).toContain('The published int8 was rebuilt with other settings (int8 recipe, calibration data): static QDQ: per-tensor PUBLISHED. These int8 rows measure the configured recipe');
+    const bound = leaveOneEngineOutSection([newHoldout], { configured, published: published({ ...configured, maxDrop: null }) });
+    expect(bound.text).toContain('rebuilt with other settings (--max-drop)');
   });
 
   it('still renders a record written before the ONNX figures: tfjs only, and says so', () => {

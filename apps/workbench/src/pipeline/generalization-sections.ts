@@ -1,7 +1,10 @@
 // Report sections on voices and engines the model never trained on: the generalization gap per variant, per voice, and leave-one-engine-out.
 
+import { isDeepStrictEqual } from 'node:util';
 import type { ReportSection } from '@whittle/eval';
 import type { EngineHoldoutResult } from './leave-one-engine-out.ts';
+import type { QuantizeSettings } from './quantize-settings.ts';
+import type { OnnxRecord } from './quantize-stage.ts';
 import type { GroupAccuracy } from './speaker-groups.ts';
 
 /** One variant of the published model on its own test split and on the unseen engine. */
@@ -81,13 +84,38 @@ function holdoutRows(h: EngineHoldoutResult): HoldoutRow[] {
 
 const weakest = (voices: readonly GroupAccuracy[] | undefined): string => (voices?.[0] === undefined ? 'n/a' : `${voices[0].group} ${pct(voices[0].accuracy)}`);
 
-export function leaveOneEngineOutSection(holdouts: readonly EngineHoldoutResult[]): ReportSection {
-  const int8 = holdouts.flatMap((h) => h.variants ?? []).find((v) => v.id === 'int8');
+/** What the published int8's settings changed against the run's configured ones (`whittle quantize` flags); empty: none. */
+function int8Changes(configured: QuantizeSettings, published: QuantizeSettings): string[] {
+  const changes: string[] = [];
+  if (!isDeepStrictEqual(configured.int8, published.int8)) changes.push('int8 recipe');
+  // Settings recorded before the calibration data setting calibrated on clean clips.
+  if ((configured.calibrationData ?? 'training') !== (published.calibrationData ?? 'training')) changes.push('calibration data');
+  if (configured.maxDrop !== published.maxDrop) changes.push('--max-drop');
+  return changes;
+}
+
+/**
+ * The leave-one-engine-out table. With `recipes` (the run's configured quantize settings, which the roles' int8 used,
+ * and the published ONNX record), the text also says when the published int8 was rebuilt with other settings.
+ */
+export function leaveOneEngineOutSection(
+  holdouts: readonly EngineHoldoutResult[],
+  recipes?: { readonly configured: QuantizeSettings; readonly published: Pick<OnnxRecord, 'settings' | 'variants'> },
+): ReportSection {
+  const int8s = holdouts.flatMap((h) => (h.variants ?? []).filter((v) => v.id === 'int8').map((v) => ({ heldOut: h.heldOut, description: v.description })));
+  // The recipe is the same for every role, but the rows it calibrated on are each role's own, and may be fewer than asked for.
+  const recipe = new Set(int8s.map((v) => v.description)).size <= 1 ? (int8s[0]?.description ?? '') : int8s.map((v) => `without ${v.heldOut}: ${v.description}`).join('; ');
+  const changes = recipes === undefined ? [] : int8Changes(recipes.configured, recipes.published.settings);
+  const publishedInt8 = recipes?.published.variants.find((v) => v.id === 'int8')?.description ?? 'not built';
+  const differs =
+    changes.length === 0
+      ? ''
+      : ` The published int8 was rebuilt with other settings (${changes.join(', ')}): ${publishedInt8}. These int8 rows measure the configured recipe, not the published file's.`;
   const onnx =
-    int8 === undefined
+    int8s.length === 0
       ? ' This record predates the ONNX figures of these models: tfjs fp32 only.'
-      : ' Each model is also exported and shrunk as the published one is (the same export, fp16 and int8 settings): ONNX fp32 (batch norm folded, parity-checked against tfjs), fp16, and ' +
-        `int8 calibrated on its own training clips (${int8.description}), with the published --max-drop fallback checked on its own validation split (an int8 row names any layer it kept float).`;
+      : " Each model is also exported and shrunk with the run's configured quantize settings: ONNX fp32 (batch norm folded, parity-checked against tfjs), fp16, and " +
+        `int8 with the run's configured int8 recipe (${recipe}), calibrated on the role's own training clips, with the configured --max-drop fallback checked on its own validation split (an int8 row names any layer it kept float).${differs}`;
   return {
     title: 'Leave-one-engine-out (the shipped recipe, tfjs and ONNX fp32 / fp16 / int8)',
     text:

@@ -1,15 +1,18 @@
-// A leave-one-engine-out role as the published model ships: ONNX fp32, fp16 and static int8 built with the published
-// recipe, each measured in-distribution, on the engine the role never heard and on the unseen engine, per voice.
+// A leave-one-engine-out role in the published modes: ONNX fp32, fp16 and static int8 built with the run's configured
+// quantize settings, each measured in-distribution, on the engine the role never heard and on the unseen engine, per voice.
 
 import type * as tf from '@tensorflow/tfjs';
-import { WhittleError, type FeatureSet, type Reporter } from '@whittle/datasets';
+import type { FeatureSet, Reporter } from '@whittle/datasets';
 import { accuracy, argmaxRows } from '@whittle/eval';
-import { collectRanges, convertToFloat16, encodeOnnxModel, exportLayersModel, layerQuantizationReport, quantizeStatic, quantizeWithinDrop, type ExportConfig, type OnnxModel } from '@whittle/quantize';
-import { calibrationFeeds, calibrationOrder, calibrationVersionSeed } from './calibration-feeds.ts';
-import { calibrationRows, gatherCalibrationSet } from './calibration-rows.ts';
+import { convertToFloat16, encodeOnnxModel, exportLayersModel, type ExportConfig } from '@whittle/quantize';
+import { accuracyAwareInt8 } from './accuracy-aware-int8.ts';
+import { calibrationFeeds } from './calibration-feeds.ts';
+import { calibrationRanges } from './calibration-ranges.ts';
+import { calibrationOrder } from './calibration-rows.ts';
+import { describeStatic } from './describe-static.ts';
+import { checkExportParity } from './export-parity.ts';
 import { onnxLogits } from './onnx-accuracy.ts';
 import type { QuantizeSettings } from './quantize-settings.ts';
-import { compareLogits, describeStatic, PARITY_TOLERANCE } from './quantize-stage.ts';
 import { accuracyByVoice, type GroupAccuracy } from './speaker-groups.ts';
 
 /** The published modes a role is measured in (dynamic int8 and the compared recipes are left to the published model). */
@@ -49,12 +52,12 @@ export interface HoldoutSets {
 
 /**
  * Export `model` to ONNX fp32 (parity-checked against `tfjsTestLogits`, its tfjs logits on `sets.inDistribution`),
- * convert it to fp16 and quantize it to static int8 exactly as the quantize stage builds the published files: the
- * same export, fp16 and int8 settings, calibration on the first `settings.int8.calibration.samples` of the role's
+ * convert it to fp16 and quantize it to static int8 with the run's configured int8 recipe, by the code the quantize
+ * stage builds the published files with: calibration on the first `settings.int8.calibration.samples` of the role's
  * training rows in the run's seeded order (clean or augmented as `settings.calibrationData` says), and the
- * `settings.maxDrop` fallback on the role's validation split. The
- * per-layer report that orders the fallback is only computed when the plain int8 misses the bound; the result is the
- * same as computing it first, since the fallback never reads it otherwise.
+ * `settings.maxDrop` fallback on the role's validation split. `whittle quantize` flags can rebuild the published int8
+ * with another recipe; these roles keep the configured one. The per-layer report that orders the fallback is only
+ * computed when the plain int8 misses the bound.
  */
 export async function holdoutVariants(input: {
   readonly role: string;
@@ -76,39 +79,28 @@ export async function holdoutVariants(input: {
   const fp32 = exportLayersModel(input.model, input.exportConfig);
   const fp32Bytes = encodeOnnxModel(fp32);
   const fp32TestLogits = await onnxLogits(fp32Bytes, sets.inDistribution, numClasses);
-  const parity = compareLogits(input.tfjsTestLogits, fp32TestLogits, numClasses);
-  if (parity.maxAbsLogitDiff > PARITY_TOLERANCE || parity.topOneAgreement < 1) {
-    throw new WhittleError('NUMERIC', `ONNX export of role '${role}' does not match tfjs: max |Δlogit| ${parity.maxAbsLogitDiff} (allowed ${PARITY_TOLERANCE}), top-1 agreement ${parity.topOneAgreement}`, {
-      hint: 'this is an exporter bug; rerun with WHITTLE_DEBUG=1 and report the model config',
-    });
-  }
-  const fp32Validation = await validationAccuracy(fp32Bytes);
+  checkExportParity(input.tfjsTestLogits, fp32TestLogits, numClasses, `ONNX export of role '${role}'`);
 
-  // The published int8 recipe on the role's own rows.
+  // The run's configured int8 recipe on the role's own rows.
   const int8 = settings.int8;
   const copies = sets.views.length;
   const order = calibrationOrder(sets.train.count, input.seed);
-  const rows = calibrationRows(order, int8.calibration.samples, settings.calibrationData, copies, calibrationVersionSeed(input.seed));
-  const calibrationSet = gatherCalibrationSet([sets.train, ...sets.views], rows);
-  const ranges = await collectRanges(fp32, calibrationFeeds(calibrationSet, rows.map((_, i) => i), input.exportConfig.inputName), int8.calibration);
-  let int8Model: OnnxModel = quantizeStatic(fp32, ranges, int8);
-  let int8Validation = await validationAccuracy(encodeOnnxModel(int8Model));
-  let keptFloat: readonly string[] = [];
-  if (settings.maxDrop !== null && (fp32Validation - int8Validation) * 100 > settings.maxDrop) {
-    const debugRows = order.slice(0, Math.min(settings.debugSamples, sets.train.count));
-    const layers = await layerQuantizationReport(fp32, int8Model, calibrationFeeds(sets.train, debugRows, input.exportConfig.inputName), { ranges, config: int8 });
-    const fallback = await quantizeWithinDrop(fp32, ranges, int8, {
-      maxDrop: settings.maxDrop,
-      evaluate: (m) => validationAccuracy(encodeOnnxModel(m)),
-      order: layers.layers.map((l) => l.node),
-    });
-    [int8Model, int8Validation, keptFloat] = [fallback.model, fallback.accuracy, fallback.keptFloat];
-  }
+  const { inputName } = input.exportConfig;
+  const ranges = await calibrationRanges(fp32, { order, versions: [sets.train, ...sets.views], calibration: int8.calibration, data: settings.calibrationData, seed: input.seed, inputName });
+  const int8Built = await accuracyAwareInt8(fp32, {
+    ranges,
+    config: int8,
+    maxDrop: settings.maxDrop,
+    evaluate: (m) => validationAccuracy(encodeOnnxModel(m)),
+    debugFeeds: () => calibrationFeeds(sets.train, order.slice(0, Math.min(settings.debugSamples, sets.train.count)), inputName),
+    layerReport: 'when-needed',
+  });
+  const fp32Validation = int8Built.baselineAccuracy;
 
   const built: readonly { id: HoldoutVariantId; bytes: Uint8Array; description: string; validation?: number; testLogits?: Float32Array; keptFloat?: readonly string[] }[] = [
     { id: 'fp32', bytes: fp32Bytes, description: `ONNX fp32, opset ${input.exportConfig.opset}, batch norm folded`, validation: fp32Validation, testLogits: fp32TestLogits },
     { id: 'fp16', bytes: encodeOnnxModel(convertToFloat16(fp32, settings.float16)), description: 'float16 weights and compute, float32 input and logits' },
-    { id: 'int8', bytes: encodeOnnxModel(int8Model), description: describeStatic(int8, settings.calibrationData, copies), validation: int8Validation, keptFloat },
+    { id: 'int8', bytes: encodeOnnxModel(int8Built.model), description: describeStatic(int8, ranges.samples, settings.calibrationData, copies), validation: int8Built.accuracy, keptFloat: int8Built.keptFloat },
   ];
   const results: HoldoutVariantResult[] = [];
   for (const v of built) {

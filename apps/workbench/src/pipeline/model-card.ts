@@ -1,6 +1,7 @@
 // The published model's README.md: what it is, how to load it, and its measured numbers.
 
 import type { ComparisonReport } from '@whittle/eval';
+import { calibrationDataWords } from './calibration-rows.ts';
 import type { RealSpeechPrediction, UnseenVariantResult } from './generalization-sections.ts';
 import type { EngineHoldoutResult } from './leave-one-engine-out.ts';
 import { PUBLISHED_ONNX_FILES } from './onnx-files.ts';
@@ -85,11 +86,31 @@ ${
     ? `Trained on synthetic speech generated on the build machine with espeak-ng and flite voices (random rate, pitch, time offset, noise); train, validation and test never share a voice. ${generalizationLine(report)}`
     : `Trained on the Speech Commands folder at ${record.dataset.dir}.`
 }
-Training: ${record.training.history.length} epochs (best ${record.training.bestEpoch}), Adam, seed ${record.config.train.seed}, ${record.training.samplesPerSecond.toFixed(0)} samples/s${
-    record.config.augment.copies > 0 ? `, ${record.config.augment.copies} augmented copies of every training clip (${record.config.augment.preset === 'voice-channel' ? 'time shift, background noise, speed, pitch, reverb, band-limit, gain, clipping' : 'time shift, background noise'})` : ''
-  }${record.config.augment.specAugment.timeMasks + record.config.augment.specAugment.freqMasks > 0 ? ', SpecAugment masks' : ''}.
+${trainingLine(record, onnxRecord)}
 ${distillationLine(record)}
 `;
+}
+
+/**
+ * How the model was trained: epochs, augmentation, the regularisers that are on, and the int8's calibration data when it
+ * is not the clean clips. Records written before VTLP, label smoothing or mixup existed lack those fields: off.
+ */
+export function trainingLine(record: TrainRecord, onnxRecord: OnnxRecord): string {
+  const { augment } = record.config;
+  const train: { labelSmoothing?: number; mixup?: { probability: number; alpha: number } } = record.config.train;
+  const warp = augment.specAugment.freqWarp;
+  const parts = [
+    ...(augment.copies > 0
+      ? [`${augment.copies} augmented copies of every training clip (${augment.preset === 'voice-channel' ? 'time shift, background noise, speed, pitch, reverb, band-limit, gain, clipping' : 'time shift, background noise'})`]
+      : []),
+    ...(augment.specAugment.timeMasks + augment.specAugment.freqMasks > 0 ? ['SpecAugment masks'] : []),
+    ...(warp !== undefined && warp.probability > 0 ? [`VTLP frequency warp (probability ${warp.probability}, factor ${warp.factor[0]}-${warp.factor[1]})`] : []),
+    ...((train.labelSmoothing ?? 0) > 0 ? [`label smoothing ${train.labelSmoothing}`] : []),
+    ...(train.mixup !== undefined && train.mixup.probability > 0 ? [`mixup (probability ${train.mixup.probability}, alpha ${train.mixup.alpha})`] : []),
+  ];
+  const { samples, data = 'training', copies } = onnxRecord.calibration;
+  const calibration = data === 'training' ? '' : ` The int8 calibrates on ${samples} ${calibrationDataWords(data, copies)}.`;
+  return `Training: ${record.training.history.length} epochs (best ${record.training.bestEpoch}), Adam, seed ${record.config.train.seed}, ${record.training.samplesPerSecond.toFixed(0)} samples/s${parts.map((p) => `, ${p}`).join('')}.${calibration}`;
 }
 
 /** The generalization gap in one paragraph, from the report's measurements (festival voices, leave-one-engine-out, real speech). */

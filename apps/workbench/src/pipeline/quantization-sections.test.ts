@@ -32,7 +32,7 @@ describe('modesSection', () => {
   it('has no unseen-engine columns without unseen accuracies, and says the published int8 calibrates on clean clips (records without calibration data)', () => {
     expect(section.table?.header).toHaveLength(11);
     expect(section.text).not.toContain('unseen engine');
-    expect(section.text).toContain('The published int8 calibrates on clean training clips.');
+    expect(section.text).toContain('The published int8 calibrates on 512 clean training clips.');
   });
 
   it('adds unseen-engine accuracy with Δ against fp32 and judges int8 there too, naming the augmented-calibration comparison', () => {
@@ -46,7 +46,15 @@ describe('modesSection', () => {
     expect(row('int8-augmented-calibration')?.slice(5, 9)).toEqual(['n/a', 'n/a', '80.25%', '+0.25']);
     expect(row('fp16')?.slice(7, 9)).toEqual(['n/a', 'n/a']);
     expect(s.text).toContain('On the unseen engine: int8 misses "within 0.3 points" (-1.00).');
-    expect(s.text).toContain('The published int8 calibrates on training clips drawn from their clean and augmented copies; int8-augmented-calibration is the same recipe calibrated on the augmented training copies');
+    // A record without the copy count (written before it was kept): the words leave the count out.
+    expect(s.text).toContain('The published int8 calibrates on 512 training clips, each clean or one of its augmented copies (equal chance); int8-augmented-calibration is the same recipe calibrated on training clips, each clean or one of its augmented copies (equal chance), seeded.');
+  });
+
+  it('says the augmented calibration fell back to clean clips when the run had no copies, and counts the copies when it had some', () => {
+    const withAug = (copies: number) =>
+      modesSection({ ...record, variants: [...record.variants, variant('int8-augmented-calibration', 'variants/int8-augmented-calibration.onnx', 333, 0.98)], calibration: { method: 'minmax', samples: 300, split: 'training', data: 'training-augmented', copies } } as OnnxRecord, []);
+    expect(withAug(0).text).toContain('The published int8 calibrates on 300 training clips (augmented calibration asked for, but the run has no augmented copies: clean); int8-augmented-calibration is the same recipe calibrated on training clips (augmented calibration asked for, but the run has no augmented copies: clean), seeded.');
+    expect(withAug(2).text).toContain('The published int8 calibrates on 300 training clips, each clean or one of its 2 augmented copies (equal chance);');
   });
 });
 

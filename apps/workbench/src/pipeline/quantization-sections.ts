@@ -2,6 +2,7 @@
 
 import type { ReportSection, VariantReport } from '@whittle/eval';
 import type { LayerReport } from '@whittle/quantize';
+import { calibrationDataWords } from './calibration-rows.ts';
 import type { OnnxRecord } from './quantize-stage.ts';
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
@@ -33,8 +34,10 @@ export function modesSection(onnxRecord: OnnxRecord, evaluated: readonly Variant
     const drop = (fp32Unseen - u) * 100;
     return ` On the unseen engine: ${id} ${drop <= maxDrop ? 'meets' : 'misses'} "within ${maxDrop} points" (${points(-drop)}).`;
   };
-  const data = onnxRecord.calibration.data ?? 'training';
-  const calibrationNote = `The published int8 calibrates on ${data === 'training' ? 'clean training clips' : 'training clips drawn from their clean and augmented copies'}${onnxRecord.variants.some((v) => v.id === 'int8-augmented-calibration') ? '; int8-augmented-calibration is the same recipe calibrated on the augmented training copies (clean or a copy per clip, seeded)' : ''}.`;
+  // Records written before the calibration data setting calibrated on clean clips; before the copy count was kept, the words leave it out.
+  const { samples, data = 'training', copies } = onnxRecord.calibration;
+  const augmented = onnxRecord.variants.some((v) => v.id === 'int8-augmented-calibration') ? `; int8-augmented-calibration is the same recipe calibrated on ${calibrationDataWords('training-augmented', copies)}, seeded` : '';
+  const calibrationNote = `The published int8 calibrates on ${samples} ${data === 'training' ? 'clean ' : ''}${calibrationDataWords(data, copies)}${augmented}.`;
   return {
     title: 'Quantization modes',
     text:
@@ -93,7 +96,7 @@ export function layerSection(report: LayerReport): ReportSection {
   return {
     title: 'Per-layer int8 error (most damaging first)',
     text:
-      `On ${report.samples} calibration clips; whole int8 model vs fp32 output: SNR ${report.output.snrDb.toFixed(1)} dB, cosine ${report.output.cosine.toFixed(5)}. ` +
+      `On ${report.samples} clean training clips (the first of the calibration order); whole int8 model vs fp32 output: SNR ${report.output.snrDb.toFixed(1)} dB, cosine ${report.output.cosine.toFixed(5)}. ` +
       '"Alone" quantizes only that layer (everything else float) and compares the logits: it ranks layers for the fallback. ' +
       '"Accumulated" compares the layer\'s own output inside the fully quantized model, so it includes every earlier layer\'s error. ' +
       'A layer with a wide weight range but tiny scales (or an activation scale far above its neighbours\') is the one to fix: per-channel weights, a percentile/entropy range, or keep it float.',

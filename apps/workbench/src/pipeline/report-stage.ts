@@ -137,7 +137,7 @@ export async function runReportStage(input: { dataDir: string; runDir: string; u
   }
   const generalization: ReportSection[] = [
     ...(unseen === undefined ? [] : [unseenEngineSection(unseenResults, unseen.count), unseenVoicesSection(unseenResults.filter((r) => onnxRecord.variants.find((v) => v.id === r.id)?.published))]),
-    ...((record.holdouts ?? []).length === 0 ? [] : [leaveOneEngineOutSection(record.holdouts), leaveOneEngineOutVoicesSection(record.holdouts)]),
+    ...((record.holdouts ?? []).length === 0 ? [] : [leaveOneEngineOutSection(record.holdouts, { configured: record.config.quantize, published: onnxRecord }), leaveOneEngineOutVoicesSection(record.holdouts)]),
     ...(realPredictions.length === 0 ? [] : [realSpeechSection(realPredictions, realVariants)]),
   ];
 
