@@ -2,6 +2,7 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import type { ReportSection } from '@whittle/eval';
+import type { HoldoutVariantResult } from './holdout-variants.ts';
 import type { EngineHoldoutResult } from './leave-one-engine-out.ts';
 import type { QuantizeSettings } from './quantize-settings.ts';
 import type { OnnxRecord } from './quantize-stage.ts';
@@ -65,19 +66,8 @@ export function unseenVoicesSection(results: readonly UnseenVariantResult[]): Re
 }
 
 /** One row of the leave-one-engine-out table: the tfjs model (the record's top-level fields) or one of its ONNX variants. */
-interface HoldoutRow {
-  readonly id: string;
-  readonly bytes?: number;
-  readonly validationAccuracy: number;
-  readonly inDistribution: GroupAccuracy;
-  readonly heldOutEngine: GroupAccuracy;
-  readonly heldOutVoices: readonly GroupAccuracy[];
-  readonly unseenEngine?: GroupAccuracy;
-  readonly unseenVoices?: readonly GroupAccuracy[];
-  readonly keptFloat?: readonly string[];
-}
+type HoldoutRow = Omit<HoldoutVariantResult, 'id' | 'bytes' | 'description'> & { readonly id: string; readonly bytes?: number };
 
-/** The tfjs row, then one row per ONNX variant (records written before those were measured have none). */
 function holdoutRows(h: EngineHoldoutResult): HoldoutRow[] {
   return [{ ...h, id: 'tfjs-fp32' }, ...(h.variants ?? [])];
 }
