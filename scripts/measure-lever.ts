@@ -3,7 +3,7 @@
 //
 // Usage: npx tsx --tsconfig tsconfig.base.json scripts/measure-lever.ts <token>[+<token>...]   (writes /tmp/w/lever-<name>/)
 // Tokens (combine with '+'; 'base' alone is the default recipe):
-//   data:  more-flite (3x flite clips per word), flite-x5 (5x), us-accent (espeak-ng en-us and en-us-nyc only, 4x clips
+//   data:  more-flite (18 flite clips per word per speaker), flite-x5 (30, the default), flite-x10 (60), us-accent (espeak-ng en-us and en-us-nyc only, 4x clips
 //          each so the espeak share is unchanged), unknown-dict (1,000 wamerican words as _unknown_), unknown-dict-10 (and
 //          10 of them per speaker instead of 5)
 //   aug:   voice, channel, voice-channel, voice-channel-4 (4 copies)
@@ -25,6 +25,7 @@ const spec = base.specAugment;
 const DATA: Record<string, () => Promise<Partial<SynthConfig>>> = {
   'more-flite': async () => ({ fliteClipsPerWord: 18 }),
   'flite-x5': async () => ({ fliteClipsPerWord: 30 }),
+  'flite-x10': async () => ({ fliteClipsPerWord: 60 }),
   // The festival errors are American vowels taken for others (on→up, go→down); 6 of the 8 espeak accents are British.
   'us-accent': async () => ({ espeakVoices: ['en-us', 'en-us-nyc'], espeakClipsPerWord: 12 }),
   // 1,000 words from Debian's wamerican list instead of the built-in 60 (same 5 per speaker), and 10 per speaker.
