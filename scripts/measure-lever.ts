@@ -8,7 +8,8 @@
 //          10 of them per speaker instead of 5)
 //   aug:   voice, channel, voice-channel, voice-channel-4 (4 copies)
 //   train: epochs-24, ls (label smoothing 0.1), mixup (p 0.5, alpha 0.4), vtlp (frequency warp 0.9-1.1 on every row),
-//          vtlp-wide (0.8-1.2), bins-40 (40 mel bins instead of 20), seed<N> (training seed: initialisation, shuffling, augmentation draws)
+//          vtlp-wide (0.8-1.2), bins-40 (40 mel bins instead of 20), seed<N> (training seed: initialisation, shuffling, augmentation draws),
+//          arch-<zoo model> (the student architecture, e.g. arch-ds-cnn-96)
 // Data tokens generate their own dataset once under /tmp/w/data-<data tokens>/, shared by every seed. A scratch tool for
 // this machine's layout: it reads the default job's caches under /work/main/.cache/keyword-spotter.
 import { mkdirSync, symlinkSync, existsSync } from 'node:fs';
@@ -54,7 +55,9 @@ let warp: readonly [number, number] | undefined;
 let frontEnd = DEFAULT_KEYWORD_SPOTTER_CONFIG.frontEnd;
 for (const token of tokens) {
   const seed = /^seed(\d+)$/.exec(token)?.[1];
+  const arch = /^arch-(.+)$/.exec(token)?.[1];
   if (seed !== undefined) train = { ...train, seed: Number(seed) };
+  else if (arch !== undefined) train = { ...train, model: arch };
   else if (DATA[token] !== undefined) (synth = { ...synth, ...(await (DATA[token] as () => Promise<Partial<SynthConfig>>)()) }), dataTokens.push(token);
   else if (AUGMENT[token] !== undefined) augment = (AUGMENT[token] as () => AugmentConfig)();
   else if (TRAIN[token] !== undefined) train = { ...train, ...TRAIN[token] };
@@ -64,7 +67,7 @@ for (const token of tokens) {
     frontEnd = resolveFrontEndConfig({ numMelBins: 40 });
     augment = { ...augment, specAugment: { ...augment.specAugment, maxFreqMaskBins: augment.specAugment.maxFreqMaskBins * 2 } };
   }
-  else throw new Error(`unknown lever token '${token}'. Known: seed<N>, ${[...Object.keys(DATA), ...Object.keys(AUGMENT), ...Object.keys(TRAIN), ...Object.keys(WARP)].join(', ')}`);
+  else throw new Error(`unknown lever token '${token}'. Known: seed<N>, arch-<model>, ${[...Object.keys(DATA), ...Object.keys(AUGMENT), ...Object.keys(TRAIN), ...Object.keys(WARP)].join(', ')}`);
 }
 if (warp !== undefined) augment = { ...augment, specAugment: { ...augment.specAugment, freqWarp: { probability: 1, factor: warp } } };
 

@@ -3,7 +3,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { UnsupportedError } from '@whittle/datasets';
 import { BC_RESNET_1, buildBcResNet } from './bc-resnet.ts';
-import { buildDsCnn, DS_CNN_L, DS_CNN_M, DS_CNN_S } from './ds-cnn.ts';
+import { buildDsCnn, DS_CNN_128, DS_CNN_96, DS_CNN_L, DS_CNN_M, DS_CNN_S } from './ds-cnn.ts';
 import { buildImageCnn, IMAGE_CNN_S } from './image-cnn.ts';
 
 /** Input [frames, bins] (height x width for images) and class count a model is built for. */
@@ -34,6 +34,22 @@ export const MODEL_REGISTRY: Readonly<Record<string, ModelSpec>> = Object.freeze
     params: 24_332,
     macs: 20_823_808,
     build: (shape, seed) => buildDsCnn({ ...DS_CNN_S, ...shape }, seed),
+  },
+  'ds-cnn-96': {
+    name: 'ds-cnn-96',
+    description: 'DS-CNN-S widened to 96 channels: conv 96 10x4/2, 4 depthwise-separable blocks, GAP, dense',
+    shape: shapeOf(DS_CNN_96),
+    params: 48_780,
+    macs: 43_277_952,
+    build: (shape, seed) => buildDsCnn({ ...DS_CNN_96, ...shape }, seed),
+  },
+  'ds-cnn-128': {
+    name: 'ds-cnn-128',
+    description: 'DS-CNN-S widened to 128 channels: conv 128 10x4/2, 4 depthwise-separable blocks, GAP, dense',
+    shape: shapeOf(DS_CNN_128),
+    params: 81_420,
+    macs: 73_760_256,
+    build: (shape, seed) => buildDsCnn({ ...DS_CNN_128, ...shape }, seed),
   },
   'ds-cnn-m': {
     name: 'ds-cnn-m',
