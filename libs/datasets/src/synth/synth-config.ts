@@ -230,21 +230,42 @@ export const TINY_SYNTH_CONFIG: SynthConfig = deepFreeze<SynthConfig>({
  * The held-out evaluation set: festival only (3 voices x 5 variants), every clip in 'testing'. 30
  * clips of each target word per voice plus 10 unknown words per speaker: 1,050 clips. Its own seed,
  * so its prosody, placement and noise draws are not the training set's.
+ *
+ * Every field is spelled out rather than spread from DEFAULT_SYNTH_CONFIG: the set's cache key hashes the whole
+ * config, so a change to the training sizes (fliteClipsPerWord went 6 -> 30) used to regenerate these byte-identical
+ * clips. The espeak-ng and flite fields below make no clip here; they keep the values the cached set was made with.
  */
 export const UNSEEN_FESTIVAL_SYNTH_CONFIG: SynthConfig = deepFreeze<SynthConfig>({
-  ...DEFAULT_SYNTH_CONFIG,
   preset: 'unseen-festival',
   seed: 5,
   espeakVoices: [],
   espeakVariants: [],
+  espeakRate: [130, 220],
+  espeakPitch: [25, 75],
   fliteVoices: [],
   fliteVariants: [],
+  fliteDurationJitter: 0.1,
+  fliteF0Jitter: 0.06,
   festivalVoices: ['kal_diphone', 'ked_diphone', 'cmu_us_slt_arctic_hts'],
+  festivalVariants: DEFAULT_FESTIVAL_VARIANTS,
+  festivalDurationJitter: 0.1,
+  festivalF0Jitter: 0.06,
+  espeakClipsPerWord: 3,
+  fliteClipsPerWord: 30,
+  festivalClipsPerWord: 6,
+  unknownWords: DEFAULT_UNKNOWN_WORDS,
   unknownWordsPerSpeaker: 10,
+  offsetRange: [0, 1],
+  peakDb: [-18, -1],
+  noiseKinds: NOISE_KINDS,
+  snrDb: [5, 30],
+  cleanFraction: 0.2,
   backgroundNoiseFiles: 5,
+  backgroundNoiseSeconds: [20, 30],
   splits: 'all-testing',
   validationSpeakerFraction: 0,
   testingSpeakerFraction: 0,
+  concurrency: 2,
 });
 
 const PRESETS: Readonly<Record<SynthPreset, SynthConfig>> = Object.freeze({
