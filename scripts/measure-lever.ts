@@ -5,7 +5,8 @@
 // Tokens (combine with '+'; 'base' alone is the default recipe):
 //   data:  more-flite (18 flite clips per word per speaker), flite-x5 (30, the default), flite-x10 (60), us-accent (espeak-ng en-us and en-us-nyc only, 4x clips
 //          each so the espeak share is unchanged), unknown-dict (1,000 wamerican words as _unknown_), unknown-dict-10 (and
-//          10 of them per speaker instead of 5)
+//          10 of them per speaker instead of 5), espeak-prosody (espeak-ng SSML intonation per clip: pitch range -50%..+100%
+//          and a '.', '!' or '?' ending)
 //   aug:   voice, channel, voice-channel, voice-channel-4 (4 copies)
 //   train: epochs-24, ls (label smoothing 0.1), mixup (p 0.5, alpha 0.4), vtlp (frequency warp 0.9-1.1 on every row),
 //          vtlp-wide (0.8-1.2), bins-40 (40 mel bins instead of 20), seed<N> (training seed: initialisation, shuffling, augmentation draws),
@@ -32,6 +33,8 @@ const DATA: Record<string, () => Promise<Partial<SynthConfig>>> = {
   // 1,000 words from Debian's wamerican list instead of the built-in 60 (same 5 per speaker), and 10 per speaker.
   'unknown-dict': async () => ({ unknownWords: await readDictionaryWords() }),
   'unknown-dict-10': async () => ({ unknownWords: await readDictionaryWords(), unknownWordsPerSpeaker: 10 }),
+  // espeak-ng otherwise gives every clip the statement contour of a bare word: vary intonation per clip (issue 5).
+  'espeak-prosody': async () => ({ espeakProsody: { pitchRange: [-50, 100], endings: ['.', '!', '?'] } }),
 };
 const AUGMENT: Record<string, () => AugmentConfig> = {
   'voice-channel': () => resolveAugmentConfig({ preset: 'voice-channel', copies: base.copies, specAugment: spec }),

@@ -28,8 +28,8 @@ export { hashPercentage, hashSplit, speakerOf } from './speech-commands/hash-spl
 export type { SpeechCommandsSplit } from './speech-commands/hash-split.ts';
 export { readSpeechCommands } from './speech-commands/read-speech-commands.ts';
 export type { ReadSpeechCommandsOptions, SpeechCommandsEntry, SpeechCommandsIndex } from './speech-commands/read-speech-commands.ts';
-export { DEFAULT_SYNTH_CONFIG, DEFAULT_UNKNOWN_WORDS, FESTIVAL_VOICE_PACKAGES, FLITE_VOICES, NOISE_KINDS, resolveSynthConfig, TINY_SYNTH_CONFIG, UNSEEN_FESTIVAL_SYNTH_CONFIG } from './synth/synth-config.ts';
-export type { FestivalVariant, FliteVariant, NoiseKind, SynthConfig, SynthPreset, SynthSplits } from './synth/synth-config.ts';
+export { DEFAULT_SYNTH_CONFIG, DEFAULT_UNKNOWN_WORDS, ESPEAK_ENDINGS, FESTIVAL_VOICE_PACKAGES, FLITE_VOICES, NOISE_KINDS, resolveSynthConfig, TINY_SYNTH_CONFIG, UNSEEN_FESTIVAL_SYNTH_CONFIG } from './synth/synth-config.ts';
+export type { EspeakEnding, EspeakProsody, FestivalVariant, FliteVariant, NoiseKind, SynthConfig, SynthPreset, SynthSplits } from './synth/synth-config.ts';
 export { generateUnseenEngineSet } from './synth/generate-unseen-engine-set.ts';
 export type { UnseenEngineSetOptions } from './synth/generate-unseen-engine-set.ts';
 export { assertNoHeldOutEngine } from './speech-commands/assert-no-held-out-engine.ts';

@@ -36,6 +36,38 @@ describe('resolveSynthConfig', () => {
     expect(u.seed).not.toBe(DEFAULT_SYNTH_CONFIG.seed);
   });
 
+  it('takes an optional espeakProsody, validated and frozen; no preset has the key, so their config hashes stay put', () => {
+    const prosody = { pitchRange: [-50, 100], endings: ['.', '!', '?'] } as const;
+    const c = resolveSynthConfig({ preset: 'tiny', espeakProsody: prosody });
+    expect(c).toEqual({ ...TINY_SYNTH_CONFIG, espeakProsody: prosody });
+    expect(c.espeakProsody).not.toBe(prosody);
+    expect(Object.isFrozen(c.espeakProsody?.pitchRange)).toBe(true);
+    expect(resolveSynthConfig({ espeakProsody: { pitchRange: [-90, -90], endings: ['?', '?', '.'] } }).espeakProsody).toEqual({ pitchRange: [-90, -90], endings: ['?', '?', '.'] });
+    // toEqual ignores a key whose value is undefined; a hash of the config does not, so check the keys themselves.
+    for (const preset of [DEFAULT_SYNTH_CONFIG, TINY_SYNTH_CONFIG, UNSEEN_FESTIVAL_SYNTH_CONFIG]) {
+      expect(Object.hasOwn(preset, 'espeakProsody')).toBe(false);
+      const resolved = resolveSynthConfig({ preset: preset.preset, espeakProsody: undefined });
+      expect(Object.keys(resolved)).toEqual(Object.keys(preset));
+      expect(JSON.stringify(resolved)).toBe(JSON.stringify(preset));
+    }
+  });
+
+  it.each([
+    [{ espeakProsody: { pitchRange: [50, 10], endings: ['.'] } }, "Argument 'espeakProsody.pitchRange' passed to 'resolveSynthConfig' must be [min, max] with integers in [-90, 100] and min <= max; got [50,10]"],
+    [{ espeakProsody: { pitchRange: [-95, 0], endings: ['.'] } }, /'espeakProsody\.pitchRange' .*\[-90, 100\].*got \[-95,0\]/],
+    [{ espeakProsody: { pitchRange: [0, 300], endings: ['.'] } }, /'espeakProsody\.pitchRange' .*\[-90, 100\].*got \[0,300\]/],
+    [{ espeakProsody: { pitchRange: [0, 2.5], endings: ['.'] } }, /'espeakProsody\.pitchRange' .*integers.*got \[0,2\.5\]/],
+    [{ espeakProsody: { endings: ['.'] } }, /'espeakProsody\.pitchRange' .*got undefined/],
+    [{ espeakProsody: { pitchRange: [0, 10], endings: [] } }, "Argument 'espeakProsody.endings' passed to 'resolveSynthConfig' must be a non-empty list of '.', '!', '?'; got []"],
+    [{ espeakProsody: { pitchRange: [0, 10], endings: ['?', ','] } }, /'espeakProsody\.endings' .*got \["\?",","\]/],
+    [{ espeakProsody: { pitchRange: [0, 10], endings: '?' } }, /'espeakProsody\.endings' .*got "\?"/],
+    [{ espeakProsody: { pitchRange: [0, 10], endings: ['?'], rate: 2 } }, "Unknown field 'espeakProsody.rate' passed to 'resolveSynthConfig'. Supported: pitchRange, endings"],
+    [{ espeakProsody: null }, /'espeakProsody' .*\{ pitchRange: \[min, max\], endings: \[\.\.\.\] \}; got null/],
+  ])('rejects espeakProsody %j, naming the field', (partial, message) => {
+    expect(() => resolveSynthConfig(partial as never)).toThrow(ConfigError);
+    expect(() => resolveSynthConfig(partial as never)).toThrow(message);
+  });
+
   it.each([
     [{ seed: -1 }, "Argument 'seed' passed to 'resolveSynthConfig' must be an integer in [0, 4294967295]; got -1"],
     [{ espeakRate: [300, 200] }, "Argument 'espeakRate' passed to 'resolveSynthConfig' must be [min, max] with integers in [80, 450] and min <= max; got [300,200]"],

@@ -62,6 +62,25 @@ export type SynthSplits = 'by-speaker' | 'all-testing';
 
 export type SynthPreset = 'default' | 'tiny' | 'unseen-festival';
 
+/** Clause endings espeak-ng intones differently: a question, an exclamation and a statement ('.', as no ending at all). */
+export type EspeakEnding = '.' | '!' | '?';
+export const ESPEAK_ENDINGS: readonly EspeakEnding[] = Object.freeze(['.', '!', '?']);
+
+/**
+ * Per-clip intonation for espeak-ng through SSML (`espeak-ng -m`): each clip says
+ * `<speak><prosody range="+N%">word</prosody>E</speak>` with N and E drawn from these.
+ */
+export interface EspeakProsody {
+  /**
+   * Percent change of espeak-ng's pitch range (SSML `<prosody range>`), integers drawn uniformly, e.g. [-50, 100].
+   * espeak-ng 1.51 scales its range setting of 50 and caps it at 99, so +98% and above sound the same, and it
+   * moves in 2% steps (+96% and +97% are one setting).
+   */
+  readonly pitchRange: readonly [number, number];
+  /** Endings drawn per clip, each from ESPEAK_ENDINGS; repeat one to weight it. */
+  readonly endings: readonly EspeakEnding[];
+}
+
 export interface SynthConfig {
   /** Which preset the unspecified fields come from in resolveSynthConfig(). */
   readonly preset: SynthPreset;
@@ -76,6 +95,11 @@ export interface SynthConfig {
   readonly espeakRate: readonly [number, number];
   /** Pitch range 0-99 (espeak-ng -p), drawn per clip. */
   readonly espeakPitch: readonly [number, number];
+  /**
+   * Optional SSML intonation (pitch range and clause ending) drawn per clip. No preset sets it: when the key is
+   * absent espeak-ng gets the plain word and the clip draws nothing more, so existing datasets keep their bytes.
+   */
+  readonly espeakProsody?: EspeakProsody;
 
   /** flite voices, from FLITE_VOICES; each is crossed with every flite variant. */
   readonly fliteVoices: readonly string[];
@@ -276,6 +300,9 @@ const PRESETS: Readonly<Record<SynthPreset, SynthConfig>> = Object.freeze({
 
 const WHERE = "passed to 'resolveSynthConfig'";
 
+/** SynthConfig fields no preset sets; a config without them must hash as it did before they existed. */
+const OPTIONAL_FIELDS: readonly (keyof SynthConfig)[] = ['espeakProsody'];
+
 function fail(field: string, expected: string, got: unknown): never {
   throw new ConfigError(`Argument '${field}' ${WHERE} must be ${expected}; got ${JSON.stringify(got)}`);
 }
@@ -304,6 +331,20 @@ function checkNames(field: string, v: unknown, pattern: RegExp, allowEmpty: bool
   if (dup !== undefined) fail(field, 'a list without duplicates (compared case-insensitively)', v);
 }
 
+function checkEspeakProsody(v: unknown): void {
+  const p = v as Partial<Record<string, unknown>>;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) fail('espeakProsody', '{ pitchRange: [min, max], endings: [...] }', v);
+  const extra = Object.keys(p).find((k) => k !== 'pitchRange' && k !== 'endings');
+  if (extra !== undefined) throw new ConfigError(`Unknown field 'espeakProsody.${extra}' ${WHERE}. Supported: pitchRange, endings`);
+  // At -90% the contour is already flat (a few Hz); from +98% up espeak-ng 1.51 clips the range to one setting, so a
+  // wider bound would only add draws that sound alike. 100 rather than 98 so [-50, 100] ("half to double") is valid.
+  checkRange('espeakProsody.pitchRange', p.pitchRange, -90, 100, true);
+  const endings = p.endings;
+  if (!Array.isArray(endings) || endings.length === 0 || !endings.every((e) => ESPEAK_ENDINGS.includes(e as EspeakEnding))) {
+    fail('espeakProsody.endings', `a non-empty list of ${ESPEAK_ENDINGS.map((e) => `'${e}'`).join(', ')}`, endings);
+  }
+}
+
 /**
  * Fill unspecified fields from the preset named by `partial.preset` (default 'default') and
  * validate every field; errors name the field, the value and what was expected.
@@ -316,7 +357,8 @@ export function resolveSynthConfig(partial: Partial<SynthConfig> = {}): SynthCon
   // An explicit undefined means "not given", as it does for an absent key.
   const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
   const c: SynthConfig = { ...base, ...given };
-  const known = new Set(Object.keys(DEFAULT_SYNTH_CONFIG));
+  // Optional fields are absent from the presets but still known.
+  const known = new Set([...Object.keys(DEFAULT_SYNTH_CONFIG), ...OPTIONAL_FIELDS]);
   const extra = Object.keys(c).find((k) => !known.has(k));
   if (extra !== undefined) throw new ConfigError(`Unknown field '${extra}' ${WHERE}. Supported: ${[...known].join(', ')}`);
 
@@ -325,6 +367,7 @@ export function resolveSynthConfig(partial: Partial<SynthConfig> = {}): SynthCon
   checkNames('espeakVariants', c.espeakVariants, /^[a-z0-9]+$/i, c.espeakVoices.length === 0);
   checkRange('espeakRate', c.espeakRate, 80, 450, true);
   checkRange('espeakPitch', c.espeakPitch, 0, 99, true);
+  if (c.espeakProsody !== undefined) checkEspeakProsody(c.espeakProsody);
   checkNames('fliteVoices', c.fliteVoices, /^[a-z0-9_]+$/, true);
   const badVoice = c.fliteVoices.find((v) => !FLITE_VOICES.includes(v));
   if (badVoice !== undefined) {
