@@ -16,6 +16,8 @@ export { DEFAULT_STATIC_QUANTIZE_CONFIG, resolveStaticQuantizeConfig } from './q
 export type { ActivationType, StaticQuantizeConfig, StaticQuantizeConfigInput } from './quantize/static-quantize-config.ts';
 export { collectMinMax } from './calibrate/collect-min-max.ts';
 export type { CalibrationFeed, CollectMinMaxOptions } from './calibrate/collect-min-max.ts';
+export { rowFeeds } from './calibrate/row-feeds.ts';
+export type { RowFeedsOptions, RowMajorSamples } from './calibrate/row-feeds.ts';
 export type { TensorRange, TensorRanges } from './quantize/tensor-ranges.ts';
 export { quantizeStatic } from './quantize/quantize-static.ts';
 export { planQdq } from './quantize/qdq-plan.ts';

@@ -1,19 +1,13 @@
 // The accuracy-aware int8 both the published model and the leave-one-engine-out roles get: the plain int8 when it meets
 // the bound, else quantizeWithinDrop's answer in the per-layer report's order; fp32 measured once, every step reported once.
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KWS_LABELS } from '@whittle/datasets';
-import { getModelSpec } from '@whittle/distill';
-import { DEFAULT_EXPORT_CONFIG, DEFAULT_STATIC_QUANTIZE_CONFIG, encodeOnnxModel, exportLayersModel, layerQuantizationReport, quantizeStatic, quantizeWithinDrop, type FallbackStep, type OnnxModel, type TensorRanges } from '@whittle/quantize';
-import { randomFeatureSet } from '../commands/random-feature-set.ts';
+import { DEFAULT_STATIC_QUANTIZE_CONFIG, encodeOnnxModel, layerQuantizationReport, quantizeStatic, quantizeWithinDrop, type FallbackStep, type OnnxModel, type TensorRanges } from '@whittle/quantize';
 import { accuracyAwareInt8, type AccuracyAwareInt8Options } from './accuracy-aware-int8.ts';
 import { calibrationFeeds } from './calibration-feeds.ts';
-import { calibrationRanges } from './calibration-ranges.ts';
-import { calibrationOrder } from './calibration-rows.ts';
+import { fixtureRows, untrainedDsCnnS } from './testing/untrained-ds-cnn.ts';
 
 const config = DEFAULT_STATIC_QUANTIZE_CONFIG;
-const train = randomFeatureSet(48, 20, 8, 1);
-const order = calibrationOrder(train.count, 42);
+const { train, order } = fixtureRows();
 let fp32: OnnxModel;
 let ranges: TensorRanges;
 
@@ -36,12 +30,7 @@ const options = (over: Partial<AccuracyAwareInt8Options> & Pick<AccuracyAwareInt
 const bytes = (m: OnnxModel) => Buffer.from(encodeOnnxModel(m));
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
-  // The shipped architecture at a small input, untrained: enough layers for a fallback to choose among.
-  const model = getModelSpec('ds-cnn-s').build({ inputFrames: 20, inputBins: 8, numClasses: KWS_LABELS.length }, 3);
-  fp32 = exportLayersModel(model, DEFAULT_EXPORT_CONFIG);
-  model.dispose();
-  ranges = await calibrationRanges(fp32, { order, versions: [train], calibration: config.calibration, data: 'training', seed: 42 });
+  ({ fp32, ranges } = await untrainedDsCnnS({ train, order }, config.calibration));
 });
 
 describe('accuracyAwareInt8', () => {

@@ -1,25 +1,17 @@
 // Calibration ranges: the rows calibrationRows picks, fed in batches with progress, copies read only for augmented calibration.
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KWS_LABELS } from '@whittle/datasets';
-import { getModelSpec } from '@whittle/distill';
-import { DEFAULT_EXPORT_CONFIG, DEFAULT_STATIC_QUANTIZE_CONFIG, exportLayersModel, type OnnxModel, type TensorRanges } from '@whittle/quantize';
-import { randomFeatureSet } from '../commands/random-feature-set.ts';
+import { DEFAULT_EXPORT_CONFIG, DEFAULT_STATIC_QUANTIZE_CONFIG, type OnnxModel, type TensorRanges } from '@whittle/quantize';
 import { calibrationRanges } from './calibration-ranges.ts';
-import { calibrationOrder } from './calibration-rows.ts';
+import { fixtureRows, untrainedDsCnnS } from './testing/untrained-ds-cnn.ts';
 
 const config = DEFAULT_STATIC_QUANTIZE_CONFIG;
-const train = randomFeatureSet(48, 20, 8, 1);
-const order = calibrationOrder(train.count, 42);
+const { train, order } = fixtureRows();
 let fp32: OnnxModel;
 let ranges: TensorRanges;
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
-  const model = getModelSpec('ds-cnn-s').build({ inputFrames: 20, inputBins: 8, numClasses: KWS_LABELS.length }, 3);
-  fp32 = exportLayersModel(model, DEFAULT_EXPORT_CONFIG);
-  model.dispose();
-  ranges = await calibrationRanges(fp32, { order, versions: [train], calibration: config.calibration, data: 'training', seed: 42 });
+  // `ranges`: the fixture's calibrationRanges of the clean rows by the default recipe's calibration.
+  ({ fp32, ranges } = await untrainedDsCnnS({ train, order }, config.calibration));
 });
 
 describe('calibrationRanges', () => {

@@ -2,8 +2,8 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { SeededRandom, SILENT_REPORTER, WhittleError, type Reporter } from '@whittle/datasets';
-import type { CalibrationFeed } from '../calibrate/collect-min-max.ts';
 import { collectRanges } from '../calibrate/collect-ranges.ts';
+import { rowFeeds } from '../calibrate/row-feeds.ts';
 import type { CalibrationConfig } from '../quantize/static-quantize-config.ts';
 import { resolveExportConfig, type ExportConfig } from '../export/export-config.ts';
 import { exportLayersModel } from '../export/export-layers-model.ts';
@@ -56,19 +56,11 @@ function checkData(model: tf.LayersModel, data: QatData): { count: number; strid
   return { count, stride, numClasses };
 }
 
-/** Ranges by the recipe's calibration method from `samples` seeded rows, in feeds of up to 32 rows. */
-async function calibrate(fp32: OnnxModel, data: QatData, calibration: CalibrationConfig, rng: SeededRandom, stride: number): Promise<TensorRanges> {
-  const samples = calibration.samples;
+/** Ranges by the recipe's calibration method from `samples` seeded rows, in feeds of up to DEFAULT_ROW_FEED_BATCH (32) rows. */
+async function calibrate(fp32: OnnxModel, data: QatData, calibration: CalibrationConfig, rng: SeededRandom): Promise<TensorRanges> {
   const count = data.dims[0] as number;
-  const rows = rng.shuffle(Array.from({ length: count }, (_, i) => i)).slice(0, Math.min(samples, count));
-  const inputName = fp32.graph.inputs[0]?.name as string;
-  const feeds: CalibrationFeed[] = [];
-  for (let start = 0; start < rows.length; start += 32) {
-    const chunk = rows.slice(start, start + 32);
-    const x = new Float32Array(chunk.length * stride);
-    chunk.forEach((r, i) => x.set(data.x.subarray(r * stride, (r + 1) * stride), i * stride));
-    feeds.push({ [inputName]: { data: x, dims: [chunk.length, ...data.dims.slice(1)] } });
-  }
+  const rows = rng.shuffle(Array.from({ length: count }, (_, i) => i)).slice(0, Math.min(calibration.samples, count));
+  const feeds = rowFeeds(data, rows, { inputName: fp32.graph.inputs[0]?.name as string, caller: 'quantizationAwareFineTune' });
   // The recipe's own method: the fake-quant must train against the ranges the export will use.
   return collectRanges(fp32, feeds, calibration);
 }
@@ -93,7 +85,7 @@ export async function quantizationAwareFineTune(model: tf.LayersModel, data: Qat
   const { count, stride, numClasses } = checkData(model, data);
   const fp32 = exportLayersModel(model, resolveExportConfig(options.exportConfig));
   const rng = new SeededRandom(cfg.seed);
-  const ranges = options.ranges ?? (await calibrate(fp32, data, cfg.quantize.calibration, rng.fork(1), stride));
+  const ranges = options.ranges ?? (await calibrate(fp32, data, cfg.quantize.calibration, rng.fork(1)));
   const fq = buildFakeQuantModel(model, fp32, ranges, cfg.quantize);
   const shuffle = rng.fork(2);
 
