@@ -13,13 +13,13 @@ describe('resolveSynthConfig', () => {
     expect(Object.isFrozen(DEFAULT_SYNTH_CONFIG.espeakVoices)).toBe(true);
   });
 
-  it('sizes the presets as documented: 1,470 clips per target word, 265 speakers; tiny 21 from 7', () => {
+  it('sizes the presets as documented: 2,220 clips per target word, 265 speakers; tiny 21 from 7', () => {
     const size = (c: typeof DEFAULT_SYNTH_CONFIG) => {
       const espeak = c.espeakVoices.length * c.espeakVariants.length;
       const flite = c.fliteVoices.length * c.fliteVariants.length;
       return { speakers: espeak + flite, perWord: espeak * c.espeakClipsPerWord + flite * c.fliteClipsPerWord, unknown: (espeak + flite) * c.unknownWordsPerSpeaker };
     };
-    expect(size(DEFAULT_SYNTH_CONFIG)).toEqual({ speakers: 265, perWord: 1470, unknown: 1325 });
+    expect(size(DEFAULT_SYNTH_CONFIG)).toEqual({ speakers: 265, perWord: 2220, unknown: 1325 });
     expect(size(TINY_SYNTH_CONFIG)).toEqual({ speakers: 7, perWord: 21, unknown: 21 });
   });
 

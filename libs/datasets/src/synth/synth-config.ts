@@ -190,8 +190,8 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
- * About 16,000 clips from 265 speakers (8 espeak-ng accents x 30 variants, 5 flite voices x 5
- * variants), 1,470 per target word, half of them flite's.
+ * About 23,500 clips from 265 speakers (8 espeak-ng accents x 30 variants, 5 flite voices x 5
+ * variants), 2,220 per target word, two thirds of them flite's.
  */
 export const DEFAULT_SYNTH_CONFIG: SynthConfig = deepFreeze<SynthConfig>({
   preset: 'default',
@@ -214,8 +214,9 @@ export const DEFAULT_SYNTH_CONFIG: SynthConfig = deepFreeze<SynthConfig>({
   festivalF0Jitter: 0.06,
   espeakClipsPerWord: 3,
   // flite's voices are recordings of people, espeak-ng's are formant synthesis: on festival (the engine no model
-  // trains on) 6, 18 and 30 flite clips per word per speaker measured 82.5%, 83.2% and 84.2% (means of 3, 2 and 3 seeds).
-  fliteClipsPerWord: 30,
+  // trains on) 6, 18, 30 and 60 flite clips per word per speaker measured 82.5%, 83.2%, 84.2% and 89.1% (DS-CNN-S
+  // from scratch; means of 3, 2 and 3 seeds, and one seed).
+  fliteClipsPerWord: 60,
   festivalClipsPerWord: 6,
   unknownWords: DEFAULT_UNKNOWN_WORDS,
   unknownWordsPerSpeaker: 5,
