@@ -214,8 +214,8 @@ export const DEFAULT_SYNTH_CONFIG: SynthConfig = deepFreeze<SynthConfig>({
   festivalF0Jitter: 0.06,
   espeakClipsPerWord: 3,
   // flite's voices are recordings of people, espeak-ng's are formant synthesis: on festival (the engine no model
-  // trains on) 6, 18, 30 and 60 flite clips per word per speaker measured 82.5%, 83.2%, 84.2% and 89.1% (DS-CNN-S
-  // from scratch; means of 3, 2 and 3 seeds, and one seed).
+  // trains on) 6, 18, 30 and 60 flite clips per word per speaker measured 82.5%, 83.2%, 84.2% and 87.3% (DS-CNN-S
+  // from scratch; means of 3, 2, 3 and 3 seeds).
   fliteClipsPerWord: 60,
   festivalClipsPerWord: 6,
   unknownWords: DEFAULT_UNKNOWN_WORDS,
