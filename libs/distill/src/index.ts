@@ -17,7 +17,7 @@ export type { TrainConfig, TrainConfigIdentity } from './train/train-config.ts';
 export { NO_MIXUP } from './train/mixup.ts';
 export type { MixupConfig } from './train/mixup.ts';
 export { accuracyOf, predictLogits, trainClassifier } from './train/train-classifier.ts';
-export type { EpochRecord, TrainOptions, TrainResult } from './train/train-classifier.ts';
+export type { EpochRecord, MonitorSet, TrainOptions, TrainResult } from './train/train-classifier.ts';
 export { CROSS_ENTROPY_LOSS, DEFAULT_DISTILLATION_LOSS, resolveTrainingLoss } from './train/training-loss.ts';
 export type { TrainingLoss } from './train/training-loss.ts';
 export { batchGradients, localGradientEngine } from './train/batch-gradients.ts';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUANTIZE_SETTINGS, type QuantizeSettings } from './quantize-settings.ts';
 import type { OnnxRecord } from './quantize-stage.ts';
-import { leaveOneEngineOutSection, leaveOneEngineOutVoicesSection, meetsUnseenTarget, unseenEngineSection } from './generalization-sections.ts';
+import { leaveOneEngineOutSection, leaveOneEngineOutVoicesSection, meetsUnseenTarget, unseenByEpochSection, unseenEngineSection } from './generalization-sections.ts';
 import type { HoldoutVariantResult } from './holdout-variants.ts';
 import type { EngineHoldoutResult } from './leave-one-engine-out.ts';
 
@@ -57,6 +57,30 @@ const variant = (id: HoldoutVariantResult['id'], bytes: number, shift: number, k
   ...(keptFloat === undefined ? {} : { keptFloat }),
 });
 const newHoldout: EngineHoldoutResult = { ...oldHoldout, variants: [variant('fp32', 92750, 0), variant('fp16', 47811, 0.001), variant('int8', 30866, -0.01, ['pw_4'])] };
+
+describe('unseenByEpochSection', () => {
+  it('lists every epoch with validation and each monitored set, marks the chosen epoch and says how far it is from the best there', () => {
+    const section = unseenByEpochSection({
+      bestEpoch: 2,
+      history: [
+        { epoch: 1, validationAccuracy: 0.9, monitored: { 'unseen engine': 0.8, 'festival-ked': 0.7 } },
+        { epoch: 2, validationAccuracy: 0.95, monitored: { 'unseen engine': 0.85, 'festival-ked': 0.75 } },
+        { epoch: 3, validationAccuracy: 0.94, monitored: { 'unseen engine': 0.875, 'festival-ked': 0.8 } },
+      ],
+    });
+    expect(section?.table?.header).toEqual(['epoch', 'validation', 'unseen engine', 'festival-ked']);
+    expect(section?.table?.rows).toEqual([
+      ['1', '90.00%', '80.00%', '70.00%'],
+      ['2 (chosen)', '95.00%', '85.00%', '75.00%'],
+      ['3', '94.00%', '87.50%', '80.00%'],
+    ]);
+    expect(section?.text).toContain('The chosen epoch 2 scores 85.00% on unseen engine; the best epoch there scored 87.50%, and the epochs range over 7.50 points.');
+  });
+
+  it('is left out for a record without monitored epochs (no unseen set, or written before monitoring)', () => {
+    expect(unseenByEpochSection({ bestEpoch: 1, history: [{ epoch: 1, validationAccuracy: 0.9 }] })).toBeUndefined();
+  });
+});
 
 describe('leaveOneEngineOutSection', () => {
   it('shows the tfjs row, then fp32, fp16 and int8 of every model: gaps and weakest voices per variant', () => {

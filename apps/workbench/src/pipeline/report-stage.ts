@@ -8,7 +8,7 @@ import type { Reporter } from '@whittle/datasets';
 import { argmaxRows, buildComparisonReport, evaluateVariants, writeReport, type ComparisonReport, type ReportSection, type VariantSpec } from '@whittle/eval';
 import type { LayerReport } from '@whittle/quantize';
 import { int8SpeedSection, latencySection } from './latency-sections.ts';
-import { leaveOneEngineOutSection, leaveOneEngineOutVoicesSection, realSpeechSection, unseenEngineSection, unseenVoicesSection, type RealSpeechPrediction, type UnseenVariantResult } from './generalization-sections.ts';
+import { leaveOneEngineOutSection, leaveOneEngineOutVoicesSection, realSpeechSection, unseenByEpochSection, unseenEngineSection, unseenVoicesSection, type RealSpeechPrediction, type UnseenVariantResult } from './generalization-sections.ts';
 import { onnxLogits } from './onnx-accuracy.ts';
 import { fallbackSection, layerSection, modesSection } from './quantization-sections.ts';
 import { accuracyByVoice } from './speaker-groups.ts';
@@ -135,8 +135,10 @@ export async function runReportStage(input: { dataDir: string; runDir: string; u
       });
     });
   }
+  const byEpoch = unseenByEpochSection(record.training);
   const generalization: ReportSection[] = [
     ...(unseen === undefined ? [] : [unseenEngineSection(unseenResults, unseen.count), unseenVoicesSection(unseenResults.filter((r) => onnxRecord.variants.find((v) => v.id === r.id)?.published))]),
+    ...(byEpoch === undefined ? [] : [byEpoch]),
     ...((record.holdouts ?? []).length === 0 ? [] : [leaveOneEngineOutSection(record.holdouts, { configured: record.config.quantize, published: onnxRecord }), leaveOneEngineOutVoicesSection(record.holdouts)]),
     ...(realPredictions.length === 0 ? [] : [realSpeechSection(realPredictions, realVariants)]),
   ];

@@ -1,7 +1,7 @@
 // Clip ids name their engine, voice and variant; per-voice accuracy leaves silence windows out and ranks the weakest first.
 import { describe, expect, it } from 'vitest';
 import type { FeatureSet } from '@whittle/datasets';
-import { accuracyByVoice, concatSets, engineOf, speakerOf, subsetWhere, voiceOf } from './speaker-groups.ts';
+import { accuracyByVoice, concatSets, engineOf, monitorSetsByVoice, speakerOf, subsetWhere, voiceOf } from './speaker-groups.ts';
 
 const ids = [
   'data/yes/flite-kal-f0hi_nohash_0.wav',
@@ -37,5 +37,17 @@ describe('speaker groups', () => {
       { group: 'flite-kal', clips: 2, accuracy: 0.5 },
       { group: 'espeak-en-gb-x-rp', clips: 1, accuracy: 1 },
     ]);
+  });
+
+  it('splits a set into monitor sets: the whole set first, then one per voice by name (silence only in the whole)', () => {
+    const sets = monitorSetsByVoice(set, 'unseen engine');
+    expect(sets.map((m) => [m.name, m.set.count])).toEqual([
+      ['unseen engine', 5],
+      ['espeak-en-gb-x-rp', 1],
+      ['festival-kdl', 1],
+      ['flite-kal', 2],
+    ]);
+    expect(sets[3]?.set.ids).toEqual([ids[0], ids[1]]);
+    expect(Array.from(sets[2]?.set.features ?? [])).toEqual([6, 7]);
   });
 });

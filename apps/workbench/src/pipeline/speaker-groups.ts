@@ -2,6 +2,7 @@
 
 import { basename } from 'node:path';
 import { selectRows, type FeatureSet } from '@whittle/datasets';
+import type { MonitorSet } from '@whittle/distill';
 
 /** The speaker id of a clip id (a path), or undefined for rows that are no one's speech (`_silence_` windows). */
 export function speakerOf(id: string): string | undefined {
@@ -77,4 +78,10 @@ export function accuracyByVoice(set: FeatureSet, predicted: Int32Array, group: s
   });
   const perVoice = [...byVoice].map(([voice, v]) => ({ group: voice, clips: v.clips, accuracy: v.correct / v.clips })).sort((a, b) => a.accuracy - b.accuracy || a.group.localeCompare(b.group));
   return { overall: { group, clips: set.count, accuracy: set.count === 0 ? 0 : correct / set.count }, perVoice };
+}
+
+/** `set` as training monitor sets: all of it under `name`, then each voice's clips under the voice's name, sorted. */
+export function monitorSetsByVoice(set: FeatureSet, name: string): MonitorSet[] {
+  const voices = [...new Set(set.ids.map(voiceOf).filter((v): v is string => v !== undefined))].sort();
+  return [{ name, set }, ...voices.map((voice) => ({ name: voice, set: subsetWhere(set, (id) => voiceOf(id) === voice) }))];
 }

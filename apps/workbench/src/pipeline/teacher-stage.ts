@@ -1,7 +1,7 @@
 // The distillation teacher of the keyword-spotter job: trained from the zoo, or an existing local model, and its logits.
 
 import type { FeatureNormalization, FeatureSet, Reporter } from '@whittle/datasets';
-import { accuracyOf, cachedTeacherLogits, describeTeacher, NO_MIXUP, resolveTrainConfig, teacherIdentity, type TeacherSource, type TrainConfig } from '@whittle/distill';
+import { accuracyOf, cachedTeacherLogits, describeTeacher, NO_MIXUP, resolveTrainConfig, teacherIdentity, type MonitorSet, type TeacherSource, type TrainConfig } from '@whittle/distill';
 import { configHash } from '../runtime/provenance.ts';
 import type { TeacherChoice } from './keyword-spotter-config.ts';
 import { trainRole, type RoleData, type TrainedRole, type TrainRole } from './train-role.ts';
@@ -61,7 +61,7 @@ export async function prepareTeacher(input: {
   validationAudio: (row: number) => Promise<Float32Array>;
   normalization: FeatureNormalization;
   cacheDir: string;
-  common: { runDir: string; frames: number; bins: number; reporter: Reporter; resume: boolean; signal?: AbortSignal };
+  common: { runDir: string; frames: number; bins: number; reporter: Reporter; resume: boolean; signal?: AbortSignal; monitor?: readonly MonitorSet[] };
 }): Promise<PreparedTeacher | undefined> {
   const { choice, data, common } = input;
   const { reporter } = common;

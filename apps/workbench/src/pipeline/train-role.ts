@@ -4,7 +4,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { KWS_LABELS, writeDirAtomic, type FeatureSet, type Reporter } from '@whittle/datasets';
-import { accuracyOf, countMacs, getModelSpec, loadLayersModel, predictLogits, saveLayersModel, trainClassifier, trainConfigIdentity, type TrainConfig, type TrainResult } from '@whittle/distill';
+import { accuracyOf, countMacs, getModelSpec, loadLayersModel, predictLogits, saveLayersModel, trainClassifier, trainConfigIdentity, type MonitorSet, type TrainConfig, type TrainResult } from '@whittle/distill';
 import { configHash } from '../runtime/provenance.ts';
 
 /** The job's models: teacher, the two students, and the students trained without one engine (leave-one-engine-out). */
@@ -60,6 +60,8 @@ export async function trainRole(input: {
   reporter: Reporter;
   resume: boolean;
   signal?: AbortSignal;
+  /** Sets measured every epoch for the history only (the unseen engine, per voice), normalised like `data`. */
+  monitor?: readonly MonitorSet[];
 }): Promise<TrainedRole> {
   const { role, reporter, data } = input;
   const dir = roleDir(input.runDir, role);
@@ -81,6 +83,7 @@ export async function trainRole(input: {
     checkpointDir,
     resume: input.resume,
     views: data.views,
+    ...(input.monitor === undefined ? {} : { monitor: input.monitor }),
     ...(data.teacherLogits === undefined || input.train.loss.kind !== 'distillation' ? {} : { teacherLogits: data.teacherLogits }),
     ...(input.signal === undefined ? {} : { signal: input.signal }),
   });

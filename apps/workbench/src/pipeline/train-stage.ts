@@ -12,7 +12,7 @@ import { runLayout } from './run-layout.ts';
 import { prepareTeacher, roleSummary, type RoleSummary } from './teacher-stage.ts';
 import { leaveOneEngineOut, type EngineHoldoutResult } from './leave-one-engine-out.ts';
 import { jobExportConfig } from './onnx-export-config.ts';
-import { accuracyByVoice, type GroupAccuracy } from './speaker-groups.ts';
+import { accuracyByVoice, monitorSetsByVoice, type GroupAccuracy } from './speaker-groups.ts';
 import { trainRole, type RoleData, type TrainedRole, type TrainRole } from './train-role.ts';
 import { augmentedTrainingViews, normalized, speechIndex, splitAudio, splitFeatures, summarizeDataset, trainingNormalization, type DatasetSummary } from './speech-features.ts';
 
@@ -83,6 +83,15 @@ export async function runTrainStage(input: {
   const data: RoleData = { train: trainSet, validation: validationSet, test: testSet, views, dataKey };
   const common = { runDir: input.runDir, frames: config.frontEnd.frames, bins: config.frontEnd.numMelBins, reporter, resume: input.resume === true, ...(input.signal === undefined ? {} : { signal: input.signal }) };
 
+  // The brief keeps festival for evaluation only: a training or validation clip from it is an error, whatever the folder.
+  assertNoHeldOutEngine(entries, ['festival']);
+  const unseenEntries = input.unseenDir === undefined ? undefined : await speechIndex(input.unseenDir, { seed: config.train.seed, allClipsAsTest: true });
+  const unseenEngine = unseenEntries === undefined ? undefined : await splitFeatures(unseenEntries, 'testing', config.frontEnd, opts);
+  const unseenSet = unseenEngine === undefined ? undefined : normalized(unseenEngine, norm);
+  // The unseen engine, overall and per voice, measured after every epoch of the job's own roles: how it moves while
+  // validation (in-distribution) picks the epoch. Recorded only; it never steers training.
+  const monitor = unseenSet === undefined ? [] : monitorSetsByVoice(unseenSet, 'unseen engine');
+
   const teacher = await prepareTeacher({
     choice: config.distill.teacher,
     train: studentTrain,
@@ -92,19 +101,15 @@ export async function runTrainStage(input: {
     testAudio: splitAudio(entries, 'testing', config.frontEnd),
     normalization: norm,
     cacheDir: layout.teacherCache,
-    common,
+    common: { ...common, monitor },
   });
-  const scratch = await trainRole({ ...common, role: 'scratch', train: studentTrain, data });
+  const scratch = await trainRole({ ...common, monitor, role: 'scratch', train: studentTrain, data });
   let distilled: TrainedRole | undefined;
   if (teacher !== undefined) {
     const train = resolveTrainConfig({ ...studentTrain, loss: config.distill.loss });
-    distilled = await trainRole({ ...common, role: 'distilled', train, data: { ...data, teacherLogits: teacher.viewLogits, dataKey: configHash({ dataKey, teacher: teacher.key }) } });
+    distilled = await trainRole({ ...common, monitor, role: 'distilled', train, data: { ...data, teacherLogits: teacher.viewLogits, dataKey: configHash({ dataKey, teacher: teacher.key }) } });
   }
   // Leave-one-engine-out: the same recipe without one engine, measured on it and on the unseen engine.
-  const unseenEntries = input.unseenDir === undefined ? undefined : await speechIndex(input.unseenDir, { seed: config.train.seed, allClipsAsTest: true });
-  // The brief keeps festival for evaluation only: a training or validation clip from it is an error, whatever the folder.
-  assertNoHeldOutEngine(entries, ['festival']);
-  const unseenEngine = unseenEntries === undefined ? undefined : await splitFeatures(unseenEntries, 'testing', config.frontEnd, opts);
   const holdouts = await leaveOneEngineOut({
     engines: config.generalization.leaveOneEngineOut,
     raw: { train: rawTrain, validation: rawValidation, test: rawTest, views: rawViews, ...(unseenEngine === undefined ? {} : { unseenEngine }) },
@@ -125,7 +130,6 @@ export async function runTrainStage(input: {
   );
   const model = chosen.model;
   const testLogits = chosen.testLogits;
-  const unseenSet = unseenEngine === undefined ? undefined : normalized(unseenEngine, norm);
   const unseenResult = unseenSet === undefined ? undefined : accuracyByVoice(unseenSet, argmaxRows(predictLogits(model, unseenSet), KWS_LABELS.length), 'unseen engine');
   if (unseenResult !== undefined) {
     reporter.info(`student on the unseen engine: ${(unseenResult.overall.accuracy * 100).toFixed(2)}% of ${unseenResult.overall.clips} clips; ${unseenResult.perVoice.map((v) => `${v.group} ${(v.accuracy * 100).toFixed(2)}%`).join(', ')}`);

@@ -102,6 +102,37 @@ describe('trainClassifier', () => {
     );
   });
 
+  it('records monitored sets every epoch without steering training: same weights, best epoch chosen on validation only', async () => {
+    const train = toySet(96, 1);
+    const validation = toySet(48, 2);
+    const other = toySet(40, 11);
+    // A set whose labels are shifted by one: its accuracy falls as the model learns, so selecting on it would pick another epoch.
+    const shifted = { ...other, labels: other.labels.map((l) => (l + 1) % 3) };
+    const config = resolveTrainConfig({ epochs: 4, batchSize: 16, learningRate: 1e-2, seed: 5 });
+    const plainModel = buildDsCnn(tiny, 3);
+    const plain = await trainClassifier(plainModel, train, validation, config);
+    const model = buildDsCnn(tiny, 3);
+    const before = tf.memory().numTensors;
+    const monitored = await trainClassifier(model, train, validation, config, undefined, { monitor: [{ name: 'other', set: other }, { name: 'shifted', set: shifted }] });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(monitored.history.map((h) => h.loss)).toEqual(plain.history.map((h) => h.loss));
+    expect(monitored.bestEpoch).toBe(plain.bestEpoch);
+    expect(plain.history.every((h) => h.monitored === undefined)).toBe(true);
+    // The last epoch's figure is the accuracy of that epoch's weights: re-measure it on a model left at the last epoch.
+    const last = monitored.history.at(-1)!;
+    expect(Object.keys(last.monitored ?? {})).toEqual(['other', 'shifted']);
+    monitored.history.forEach((h) => expect((h.monitored?.['other'] ?? 0) + (h.monitored?.['shifted'] ?? 0)).toBeLessThanOrEqual(1 + 1e-9));
+    const atBest = monitored.history.find((h) => h.epoch === monitored.bestEpoch)!;
+    expect(accuracyOf(predictLogits(model, other), other.labels)).toBeCloseTo(atBest.monitored?.['other'] ?? -1, 6);
+    expect(atBest.monitored?.['other']).toBeGreaterThan(0.9);
+    expect(plainModel.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(model.getWeights().map((w) => Array.from(w.dataSync())));
+
+    await expect(trainClassifier(buildDsCnn(tiny, 3), train, validation, config, undefined, { monitor: [{ name: 'wide', set: toyBandSet(4, 1, { frames: FRAMES, bins: BINS + 1, bandWidth: 3, noise: 0.3 }) }] })).rejects.toThrow(
+      "Monitor set 'wide' passed to 'trainClassifier' must hold at least one row of 16x8 features, like the training rows; got 4 rows of 16x9",
+    );
+    await expect(trainClassifier(buildDsCnn(tiny, 3), train, validation, config, undefined, { monitor: [{ name: 'a', set: other }, { name: 'a', set: other }] })).rejects.toThrow("got 'a' twice");
+  });
+
   it('rejects bad config with the field and the value', () => {
     expect(() => resolveTrainConfig({ batchSize: 0 })).toThrow("Argument 'batchSize' passed to 'train' must be an integer in [1, 4096]; got 0");
   });

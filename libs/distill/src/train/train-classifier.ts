@@ -22,6 +22,17 @@ export interface EpochRecord {
   readonly learningRate: number;
   readonly seconds: number;
   readonly samplesPerSecond: number;
+  /** Accuracy on each `TrainOptions.monitor` set after this epoch, by name (absent when nothing is monitored). */
+  readonly monitored?: Readonly<Record<string, number>>;
+}
+
+/**
+ * A labelled set measured after every epoch and recorded in the history, never used to pick the best epoch or to
+ * stop early: how accuracy on data unlike validation (another TTS engine, a voice) moves while training.
+ */
+export interface MonitorSet {
+  readonly name: string;
+  readonly set: FeatureSet;
 }
 
 export interface TrainResult {
@@ -58,6 +69,8 @@ export interface TrainOptions {
    * per view, the original first, or a single array used for every view.
    */
   readonly teacherLogits?: readonly Float32Array[];
+  /** Sets measured after every epoch for the history only (see MonitorSet); they never steer training. */
+  readonly monitor?: readonly MonitorSet[];
   /** Computes each step's gradients; default: this thread (see parallel/ for worker threads). */
   readonly engine?: (model: tf.LayersModel, variables: readonly tf.Variable[], config: TrainConfig) => Promise<GradientEngine>;
 }
@@ -116,7 +129,7 @@ export async function trainClassifier(
   const totalSteps = stepsPerEpoch * config.epochs;
   const views = [train, ...(options.views ?? [])];
   const teacherLogits = options.teacherLogits ?? [];
-  checkTrainInputs(views, teacherLogits, numClasses, config);
+  checkTrainInputs(views, teacherLogits, numClasses, config, options.monitor ?? []);
   const fingerprint = checkpointDir === undefined ? undefined : trainFingerprint(config, train, validation, model, { views: views.slice(1), teacherLogits });
   // An explicit variable list fixes the order Adam keys its moments by, so restored moments land on the right weights.
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -287,6 +300,7 @@ export async function trainClassifier(
       const epochSeconds = (performance.now() - epochStart) / 1000;
       trainSeconds += epochSeconds;
       const validationAccuracy = accuracyOf(predictLogits(model, validation), validation.labels);
+      const monitored = monitorAccuracies(model, options.monitor);
       const record: EpochRecord = {
         epoch,
         loss: lossSum / train.count,
@@ -295,12 +309,14 @@ export async function trainClassifier(
         learningRate: lr,
         seconds: epochSeconds,
         samplesPerSecond: train.count / epochSeconds,
+        ...(monitored === undefined ? {} : { monitored }),
       };
       history.push(record);
       const improved = best === undefined || validationAccuracy > best.accuracy + config.earlyStopping.minDelta;
       reporter.info(
         `epoch ${epoch}/${config.epochs}: loss ${record.loss.toFixed(4)} train acc ${(record.trainAccuracy * 100).toFixed(2)}% ` +
-          `val acc ${(validationAccuracy * 100).toFixed(2)}% ${record.samplesPerSecond.toFixed(0)} samples/s${improved ? ' (best)' : ''}`,
+          `val acc ${(validationAccuracy * 100).toFixed(2)}% ${record.samplesPerSecond.toFixed(0)} samples/s${improved ? ' (best)' : ''}` +
+          (monitored === undefined ? '' : ` | monitored: ${Object.entries(monitored).map(([name, a]) => `${name} ${(a * 100).toFixed(2)}%`).join(', ')}`),
       );
       // `best === undefined` is implied by `improved`; spelled out so the compiler knows `best` is set below.
       if (improved || best === undefined) {
@@ -354,9 +370,25 @@ export async function trainClassifier(
   };
 }
 
+/** Accuracy of `model` on every monitored set, by name; undefined when there are none. */
+function monitorAccuracies(model: tf.LayersModel, monitor: readonly MonitorSet[] | undefined): Record<string, number> | undefined {
+  if (monitor === undefined || monitor.length === 0) return undefined;
+  return Object.fromEntries(monitor.map((m) => [m.name, accuracyOf(predictLogits(model, m.set), m.set.labels)]));
+}
+
 /** Views must be copies of the training rows, and teacher logits must cover them, before a single step runs. */
-function checkTrainInputs(views: readonly FeatureSet[], teacherLogits: readonly Float32Array[], numClasses: number, config: TrainConfig): void {
+function checkTrainInputs(views: readonly FeatureSet[], teacherLogits: readonly Float32Array[], numClasses: number, config: TrainConfig, monitor: readonly MonitorSet[]): void {
   const train = views[0] as FeatureSet;
+  for (const m of monitor) {
+    if (m.set.frames !== train.frames || m.set.bins !== train.bins || m.set.count === 0) {
+      throw new ConfigError(
+        `Monitor set '${m.name}' passed to 'trainClassifier' must hold at least one row of ${train.frames}x${train.bins} features, like the training rows; got ${m.set.count} rows of ${m.set.frames}x${m.set.bins}`,
+      );
+    }
+  }
+  const names = monitor.map((m) => m.name);
+  const repeated = names.find((n, i) => names.indexOf(n) !== i);
+  if (repeated !== undefined) throw new ConfigError(`Monitor set names passed to 'trainClassifier' must be unique; got '${repeated}' twice`);
   views.slice(1).forEach((view, i) => {
     const same = view.count === train.count && view.frames === train.frames && view.bins === train.bins && view.labels.every((l, r) => l === train.labels[r]);
     if (!same) {
