@@ -1,7 +1,9 @@
 // Public API of @whittle/distill: tfjs backend selection, model zoo, training loop, model files.
 
 export * from './backend/index.ts';
-export { buildDsCnn, DS_CNN_L, DS_CNN_M, DS_CNN_S } from './models/ds-cnn.ts';
+export { buildDsCnn, DS_CNN_L, DS_CNN_M, DS_CNN_S, DS_CNN_S_CMN, DS_CNN_S_CMVN } from './models/ds-cnn.ts';
+export { UtteranceNormalization, utteranceNormalization } from './models/utterance-normalization.ts';
+export type { UtteranceNormalizationArgs } from './models/utterance-normalization.ts';
 export type { DsCnnConfig } from './models/ds-cnn.ts';
 export { BC_RESNET_1, buildBcResNet } from './models/bc-resnet.ts';
 export type { BcResNetConfig, BcResNetStage } from './models/bc-resnet.ts';

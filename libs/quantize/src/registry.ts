@@ -30,6 +30,7 @@ import { reluExporter } from './export/layers/relu.ts';
 import { reshapeExporter } from './export/layers/reshape.ts';
 import { separableConv2dExporter } from './export/layers/separable-conv2d.ts';
 import { softmaxExporter } from './export/layers/softmax.ts';
+import { utteranceNormalizationExporter } from './export/layers/utterance-normalization.ts';
 import { zeroPadding2dExporter } from './export/layers/zero-padding2d.ts';
 
 function byKey<T>(items: readonly T[], key: (item: T) => string): Readonly<Record<string, T>> {
@@ -58,6 +59,7 @@ export const LAYER_EXPORTERS: Readonly<Record<string, LayerExporter>> = byKey(
     addExporter,
     concatenateExporter,
     zeroPadding2dExporter,
+    utteranceNormalizationExporter,
   ],
   (e) => e.className,
 );

@@ -36,6 +36,8 @@ const MAC_RULES: Readonly<Record<string, (layer: Layer) => number>> = Object.fre
   MaxPooling2D: none,
   AveragePooling2D: none,
   GlobalAveragePooling2D: none,
+  // A mean and a subtraction per input value (plus a variance and a division with scale): element-wise, like pooling.
+  WhittleUtteranceNormalization: none,
 });
 
 /**

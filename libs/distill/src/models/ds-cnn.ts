@@ -2,6 +2,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { fusedBatchNormalization } from './fused-batch-normalization.ts';
+import { utteranceNormalization } from './utterance-normalization.ts';
 
 /** Shape of a DS-CNN: the first full conv, then depthwise-separable blocks of one width. */
 export interface DsCnnConfig {
@@ -14,6 +15,11 @@ export interface DsCnnConfig {
   readonly firstStrides: readonly [number, number];
   readonly blocks: number;
   readonly dropout: number;
+  /**
+   * Per-clip normalisation of the input before the first conv (UtteranceNormalization): 'mean' subtracts each bin's
+   * mean over the clip, 'mean-variance' also divides by its standard deviation. Absent: none (the Hello Edge model).
+   */
+  readonly utteranceNormalization?: 'mean' | 'mean-variance';
 }
 
 /** DS-CNN-S: conv 64 10x4 stride 2, 4 depthwise-separable blocks, global average pool, dense. */
@@ -39,6 +45,10 @@ export const DS_CNN_M: DsCnnConfig = Object.freeze({ ...DS_CNN_S, name: 'ds-cnn-
 export const DS_CNN_96: DsCnnConfig = Object.freeze({ ...DS_CNN_S, name: 'ds-cnn-96', channels: 96 });
 export const DS_CNN_128: DsCnnConfig = Object.freeze({ ...DS_CNN_S, name: 'ds-cnn-128', channels: 128 });
 
+/** DS-CNN-S on per-clip normalised input: each bin's mean over the clip removed (CMN), or mean and variance (CMVN). */
+export const DS_CNN_S_CMN: DsCnnConfig = Object.freeze({ ...DS_CNN_S, name: 'ds-cnn-s-cmn', utteranceNormalization: 'mean' });
+export const DS_CNN_S_CMVN: DsCnnConfig = Object.freeze({ ...DS_CNN_S, name: 'ds-cnn-s-cmvn', utteranceNormalization: 'mean-variance' });
+
 /** DS-CNN-L (Hello Edge): 276 channels and a fifth depthwise-separable block. */
 export const DS_CNN_L: DsCnnConfig = Object.freeze({ ...DS_CNN_S, name: 'ds-cnn-l', channels: 276, blocks: 5 });
 
@@ -56,7 +66,11 @@ export function buildDsCnn(config: DsCnnConfig, seed: number): tf.Sequential {
   const bn = (name: string) => fusedBatchNormalization({ momentum: 0.9, name });
   const init = () => tf.initializers.glorotUniform({ seed: seed + 7919 * n++ });
   const model = tf.sequential({ name: config.name });
-  model.add(tf.layers.reshape({ inputShape: [config.inputFrames, config.inputBins], targetShape: [config.inputFrames, config.inputBins, 1], name: 'to_image' }));
+  const inputShape = [config.inputFrames, config.inputBins];
+  if (config.utteranceNormalization !== undefined) {
+    model.add(utteranceNormalization({ inputShape, scale: config.utteranceNormalization === 'mean-variance', name: 'utterance_norm' }));
+  }
+  model.add(tf.layers.reshape({ ...(config.utteranceNormalization === undefined ? { inputShape } : {}), targetShape: [config.inputFrames, config.inputBins, 1], name: 'to_image' }));
   model.add(
     tf.layers.conv2d({
       filters: config.channels,

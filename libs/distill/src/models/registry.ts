@@ -3,7 +3,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { UnsupportedError } from '@whittle/datasets';
 import { BC_RESNET_1, buildBcResNet } from './bc-resnet.ts';
-import { buildDsCnn, DS_CNN_128, DS_CNN_96, DS_CNN_L, DS_CNN_M, DS_CNN_S } from './ds-cnn.ts';
+import { buildDsCnn, DS_CNN_128, DS_CNN_96, DS_CNN_L, DS_CNN_M, DS_CNN_S, DS_CNN_S_CMN, DS_CNN_S_CMVN } from './ds-cnn.ts';
 import { buildImageCnn, IMAGE_CNN_S } from './image-cnn.ts';
 
 /** Input [frames, bins] (height x width for images) and class count a model is built for. */
@@ -34,6 +34,22 @@ export const MODEL_REGISTRY: Readonly<Record<string, ModelSpec>> = Object.freeze
     params: 24_332,
     macs: 20_823_808,
     build: (shape, seed) => buildDsCnn({ ...DS_CNN_S, ...shape }, seed),
+  },
+  'ds-cnn-s-cmn': {
+    name: 'ds-cnn-s-cmn',
+    description: 'DS-CNN-S after per-clip mean normalisation of each mel bin (CMN): a fixed spectral tilt of voice or microphone cancels',
+    shape: shapeOf(DS_CNN_S_CMN),
+    params: 24_332,
+    macs: 20_823_808,
+    build: (shape, seed) => buildDsCnn({ ...DS_CNN_S_CMN, ...shape }, seed),
+  },
+  'ds-cnn-s-cmvn': {
+    name: 'ds-cnn-s-cmvn',
+    description: 'DS-CNN-S after per-clip mean and variance normalisation of each mel bin (CMVN)',
+    shape: shapeOf(DS_CNN_S_CMVN),
+    params: 24_332,
+    macs: 20_823_808,
+    build: (shape, seed) => buildDsCnn({ ...DS_CNN_S_CMVN, ...shape }, seed),
   },
   'ds-cnn-96': {
     name: 'ds-cnn-96',

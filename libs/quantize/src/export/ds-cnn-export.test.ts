@@ -1,10 +1,16 @@
-// The real DS-CNN-S (with perturbed batch-norm statistics) exports with tfjs parity and carries its metadata.
+// The real DS-CNN-S (with perturbed batch-norm statistics) exports with tfjs parity and carries its metadata; so do its per-clip-normalised variants, in fp32 and int8.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDsCnn, DS_CNN_S } from '@whittle/distill';
+import { buildDsCnn, DS_CNN_S, DS_CNN_S_CMN, DS_CNN_S_CMVN } from '@whittle/distill';
+import { collectMinMax, type CalibrationFeed } from '../calibrate/collect-min-max.ts';
+import { quantizeStatic } from '../quantize/quantize-static.ts';
+import { DEFAULT_STATIC_QUANTIZE_CONFIG } from '../quantize/static-quantize-config.ts';
 import { decodeOnnxModel } from '../proto/decode-onnx-model.ts';
 import { encodeOnnxModel } from '../proto/encode-onnx-model.ts';
-import { maxAbsDiff, perturbBatchNorms, predictTfjs, randomData, runOnnx } from '../testing/onnx-test-utils.ts';
+import { checkWithOnnxChecker, maxAbsDiff, perturbBatchNorms, predictTfjs, randomData, runOnnx } from '../testing/onnx-test-utils.ts';
 import { DEFAULT_EXPORT_CONFIG } from './export-config.ts';
 import { exportLayersModel } from './export-layers-model.ts';
 
@@ -46,5 +52,41 @@ describe('DS-CNN-S export', () => {
     expect(decoded.irVersion).toBe(7);
     expect(decoded.graph.inputs).toEqual([{ name: 'input_values', elemType: 'float32', shape: ['batch', 98, 40] }]);
     expect(decoded.graph.outputs).toEqual([{ name: 'logits', elemType: 'float32', shape: ['batch', 12] }]);
+  });
+});
+
+describe.each([
+  ['ds-cnn-s-cmn', DS_CNN_S_CMN, ['ReduceMean', 'Sub']],
+  ['ds-cnn-s-cmvn', DS_CNN_S_CMVN, ['ReduceMean', 'Sub', 'Mul', 'ReduceMean', 'Add', 'Sqrt', 'Div']],
+] as const)('%s export (per-clip input normalisation)', (_name, config, normOps) => {
+  it('starts with the normalisation ops, matches tfjs within 1e-4, passes onnx.checker, and quantizes to int8 with the normalisation left in float', async () => {
+    const cmn = buildDsCnn(config, 3);
+    perturbBatchNorms(cmn, 4);
+    const dims = [3, config.inputFrames, config.inputBins];
+    // A per-bin offset on top of random rows: the mean the layer removes is far from zero, as in real log-mel rows.
+    const x = randomData(dims[0]! * dims[1]! * dims[2]!, 5).map((v, i) => v + ((i % config.inputBins) - 20) * 0.5);
+    const onnx = exportLayersModel(cmn, DEFAULT_EXPORT_CONFIG);
+    expect(onnx.graph.nodes.map((n) => n.opType).slice(0, normOps.length + 1)).toEqual([...normOps, 'Reshape']);
+    expect(maxAbsDiff(await runOnnx(onnx, x, dims), predictTfjs(cmn, x, dims))).toBeLessThanOrEqual(1e-4);
+    const dir = await mkdtemp(join(tmpdir(), 'whittle-cmn-export-'));
+    try {
+      await writeFile(join(dir, 'model.onnx'), encodeOnnxModel(onnx));
+      expect(() => checkWithOnnxChecker(join(dir, 'model.onnx'))).not.toThrow();
+      const stride = dims[1]! * dims[2]!;
+      const feeds = function* (): Generator<CalibrationFeed> {
+        for (let i = 0; i < 3; i++) yield { input_values: { data: x.slice(i * stride, (i + 1) * stride), dims: [1, dims[1]!, dims[2]!] } };
+      };
+      const int8 = quantizeStatic(onnx, await collectMinMax(onnx, feeds(), {}), DEFAULT_STATIC_QUANTIZE_CONFIG);
+      await writeFile(join(dir, 'model_int8.onnx'), encodeOnnxModel(int8));
+      expect(() => checkWithOnnxChecker(join(dir, 'model_int8.onnx'))).not.toThrow();
+      // The normalisation reads the float input directly: no QuantizeLinear before the ReduceMean.
+      const mean = int8.graph.nodes.find((n) => n.opType === 'ReduceMean')!;
+      expect(mean.inputs[0]).toBe('input_values');
+      expect(int8.graph.nodes.filter((n) => n.opType === 'QuantizeLinear').length).toBeGreaterThan(5);
+      expect(maxAbsDiff(await runOnnx(int8, x, dims), await runOnnx(onnx, x, dims))).toBeLessThan(0.5);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    cmn.dispose();
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UnsupportedError } from '@whittle/datasets';
+import { utteranceNormalization } from '@whittle/distill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectMinMax, type CalibrationFeed } from '../calibrate/collect-min-max.ts';
 import { encodeOnnxModel } from '../proto/encode-onnx-model.ts';
@@ -92,6 +93,9 @@ const CASES: Case[] = [
   { kind: 'Concatenate', name: 'channel axis of two channels-last inputs (no Transpose)', inputShape: [3, 4, 2], build: (x) => on(L.concatenate(), [x, on(L.reLU(), x)]), ops: { lacks: ['Transpose'] } },
   { kind: 'Concatenate', name: 'two Dense vectors', inputShape: [5], build: (x) => on(L.dense({ units: 2 }), on(L.concatenate(), [on(L.dense({ units: 3 }), x), on(L.dense({ units: 4 }), x)])) },
   { kind: 'Concatenate', name: 'rank-3 [T, F] on axis 1 (time)', inputShape: [3, 4], build: (x) => on(L.concatenate({ axis: 1 }), [x, on(L.reshape({ targetShape: [3, 4] }), on(L.dense({ units: 12 }), on(L.flatten(), x)))]) },
+  // Per-clip input normalisation (@whittle/distill), as the DS-CNN-S-CMN zoo models start.
+  { kind: 'UtteranceNormalization', name: 'mean over frames, then [T, F, 1] conv', inputShape: [6, 4], build: (x) => on(conv(2, 3, { padding: 'same' }), on(L.reshape({ targetShape: [6, 4, 1] }), on(utteranceNormalization(), x))), ops: { has: ['ReduceMean', 'Sub'], lacks: ['Div'] } },
+  { kind: 'UtteranceNormalization', name: 'mean and variance, then Dense', inputShape: [5, 3], build: (x) => on(L.dense({ units: 2 }), on(L.flatten(), on(utteranceNormalization({ scale: true, epsilon: 0.01 }), x))), ops: { has: ['ReduceMean', 'Sqrt', 'Div'] } },
   // Padding and dropout.
   { kind: 'ZeroPadding2D', name: 'symmetric 1 on the channels-last input, then conv valid', inputShape: [4, 5, 2], build: (x) => on(conv(3, 3), on(L.zeroPadding2d({ padding: 1 }), x)), ops: { has: ['Pad'] } },
   { kind: 'ZeroPadding2D', name: 'asymmetric [[1, 2], [0, 3]] after a conv (pads NCHW)', inputShape: [4, 3, 2], build: (x) => on(L.zeroPadding2d({ padding: [[1, 2], [0, 3]] }), on(conv(3), x)), ops: { has: ['Pad'] } },
@@ -210,7 +214,7 @@ describe('layer coverage: what is not supported says which layer and why', () =>
     const model = tf.sequential({ layers: [L.inputLayer({ inputShape: [...inputShape] }), layer()] });
     const call = () => exportLayersModel(model, DEFAULT_EXPORT_CONFIG);
     expect(call).toThrow(UnsupportedError);
-    expect(call).toThrow(new RegExp(`^Unsupported layer class '${className}' \\(layer '${layerName}'\\)\\. Supported: .*SeparableConv2D.*Concatenate, ZeroPadding2D$`));
+    expect(call).toThrow(new RegExp(`^Unsupported layer class '${className}' \\(layer '${layerName}'\\)\\. Supported: .*SeparableConv2D.*Concatenate, ZeroPadding2D, WhittleUtteranceNormalization$`));
     model.dispose();
   });
 

@@ -6,6 +6,8 @@ import { WhittleError } from '@whittle/datasets';
 import { candidatesFor } from '../../backend/candidates.ts';
 // Registers the fused BatchNormalization, so modelFromJSON rebuilds the replica with the layers the main thread trains.
 import '../../models/fused-batch-normalization.ts';
+// Registers the per-clip input normalisation layer for the same reason.
+import '../../models/utterance-normalization.ts';
 import { batchGradients, type TrainBatch } from '../batch-gradients.ts';
 import { weightLayout } from './weight-layout.ts';
 import { shardInputLayout, type StepRequest, type WorkerInit, type WorkerReply } from './worker-protocol.ts';
