@@ -66,9 +66,9 @@ export const TEACHER_OPTIONS = {
   teacher: {
     kind: 'string',
     description:
-      "distillation teacher: a zoo model the job trains first (default: the preset's, ds-cnn-m), a local .onnx classifier, a transformers.js model folder (offline), or none",
+      "distillation teacher: a zoo model the job trains first (default: the preset's, ds-cnn-m), 'ensemble:<zoo model>:<seed>,<seed>,...' (that model trained once per seed, probabilities averaged; a member with the student's model, epochs and seed is the scratch student), a local .onnx classifier, a transformers.js model folder (offline), or none",
   },
-  'teacher-epochs': { kind: 'number', description: "epochs for a zoo teacher (default: the preset's)", integer: true },
+  'teacher-epochs': { kind: 'number', description: "epochs for a zoo teacher or each ensemble member (default: the preset's)", integer: true },
   alpha: { kind: 'number', description: `weight of the teacher term in α·T²·KL + (1−α)·CE (default ${DEFAULT_KD.alpha})` },
   temperature: { kind: 'number', description: `softmax temperature T of the teacher term (default ${DEFAULT_KD.temperature})` },
 } as const;
@@ -122,9 +122,13 @@ export function withTrainingFlags(
   },
 ): KeywordSpotterConfig {
   const presetTeacher = config.distill.teacher;
-  const zooEpochs = o['teacher-epochs'] ?? (presetTeacher.kind === 'zoo' ? presetTeacher.epochs : 8);
+  const zooEpochs = o['teacher-epochs'] ?? (presetTeacher.kind === 'zoo' || presetTeacher.kind === 'ensemble' ? presetTeacher.epochs : 8);
   const teacher =
-    o.teacher !== undefined ? teacherChoiceFrom(o.teacher, zooEpochs) : presetTeacher.kind === 'zoo' ? { ...presetTeacher, epochs: zooEpochs } : presetTeacher;
+    o.teacher !== undefined
+      ? teacherChoiceFrom(o.teacher, zooEpochs)
+      : presetTeacher.kind === 'zoo' || presetTeacher.kind === 'ensemble'
+        ? { ...presetTeacher, epochs: zooEpochs }
+        : presetTeacher;
   const base = config.distill.loss.kind === 'distillation' ? config.distill.loss : DEFAULT_KD;
   const loss = resolveTrainingLoss({ kind: 'distillation', alpha: o.alpha ?? base.alpha, temperature: o.temperature ?? base.temperature });
   // 'speech' is the preset's own speech augmentation (its SpecAugment is sized for its front end); 'voice-channel' adds

@@ -12,11 +12,14 @@ export type SpeechDataSource =
 
 /**
  * Where the distillation teacher comes from. `zoo`: a larger zoo model the job trains first (with the student's
- * recipe, its own epochs). `onnx` / `transformers`: an existing local classifier over the same 12 labels. `none`: no teacher.
+ * recipe, its own epochs). `ensemble`: a zoo model trained once per seed, its members' probabilities averaged (a
+ * member with the scratch student's model, epochs and seed is that student). `onnx` / `transformers`: an existing
+ * local classifier over the same 12 labels. `none`: no teacher.
  */
 export type TeacherChoice =
   | { readonly kind: 'none' }
   | { readonly kind: 'zoo'; readonly model: string; readonly epochs: number }
+  | { readonly kind: 'ensemble'; readonly model: string; readonly epochs: number; readonly seeds: readonly number[] }
   | { readonly kind: 'onnx'; readonly path: string }
   | { readonly kind: 'transformers'; readonly dir: string };
 

@@ -31,9 +31,11 @@ function trainingSection(record: TrainRecord): ReportSection {
       : '';
   return {
     title: 'Teacher and students (tfjs fp32)',
-    text: `Every model below is measured on the same validation and test splits. The shipped student is **${record.student ?? 'scratch'}**, chosen on validation accuracy.${gain}`,
+    text:
+      `Every model below is measured on the same validation and test splits (and, where measured, the unseen engine at the epoch validation chose). ` +
+      `The shipped student is **${record.student ?? 'scratch'}**, chosen on validation accuracy.${gain}`,
     table: {
-      header: ['role', 'model', 'params', 'M MACs', 'loss', 'epochs (best)', 'train s', 'samples/s', 'validation', 'test'],
+      header: ['role', 'model', 'params', 'M MACs', 'loss', 'epochs (best)', 'train s', 'samples/s', 'validation', 'test', 'unseen engine'],
       rows: roles.map((r) => [
         r.role,
         r.model,
@@ -45,8 +47,9 @@ function trainingSection(record: TrainRecord): ReportSection {
         r.samplesPerSecond === undefined ? 'n/a' : r.samplesPerSecond.toFixed(0),
         pct(r.validationAccuracy),
         pct(r.testAccuracy),
+        r.unseenAccuracy === undefined ? 'n/a' : pct(r.unseenAccuracy),
       ]),
-      align: ['l', 'l', 'r', 'r', 'l', 'r', 'r', 'r', 'r', 'r'],
+      align: ['l', 'l', 'r', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
     },
   };
 }

@@ -7,8 +7,11 @@ import { KWS_LABELS, writeDirAtomic, type FeatureSet, type Reporter } from '@whi
 import { accuracyOf, countMacs, getModelSpec, loadLayersModel, predictLogits, saveLayersModel, trainClassifier, trainConfigIdentity, type MonitorSet, type TrainConfig, type TrainResult } from '@whittle/distill';
 import { configHash } from '../runtime/provenance.ts';
 
-/** The job's models: teacher, the two students, and the students trained without one engine (leave-one-engine-out). */
-export type TrainRole = 'teacher' | 'scratch' | 'distilled' | 'without-espeak' | 'without-flite';
+/**
+ * The job's models: teacher (or the members of an ensemble teacher, one per seed), the two students, and the
+ * students trained without one engine (leave-one-engine-out).
+ */
+export type TrainRole = 'teacher' | `teacher-seed${number}` | 'scratch' | 'distilled' | 'without-espeak' | 'without-flite';
 
 /** What the job records about each model it trained. */
 export interface RoleRecord {

@@ -9,7 +9,7 @@ import { useTfBackend } from '../runtime/tf-backend.ts';
 import { collectProvenance, configHash, type Provenance } from '../runtime/provenance.ts';
 import type { KeywordSpotterConfig } from './keyword-spotter-config.ts';
 import { runLayout } from './run-layout.ts';
-import { prepareTeacher, roleSummary, type RoleSummary } from './teacher-stage.ts';
+import { prepareTeacher, roleSummary, UNSEEN_MONITOR, type RoleSummary } from './teacher-stage.ts';
 import { leaveOneEngineOut, type EngineHoldoutResult } from './leave-one-engine-out.ts';
 import { jobExportConfig } from './onnx-export-config.ts';
 import { accuracyByVoice, monitorSetsByVoice, type GroupAccuracy } from './speaker-groups.ts';
@@ -90,8 +90,10 @@ export async function runTrainStage(input: {
   const unseenSet = unseenEngine === undefined ? undefined : normalized(unseenEngine, norm);
   // The unseen engine, overall and per voice, measured after every epoch of the job's own roles: how it moves while
   // validation (in-distribution) picks the epoch. Recorded only; it never steers training.
-  const monitor = unseenSet === undefined ? [] : monitorSetsByVoice(unseenSet, 'unseen engine');
+  const monitor = unseenSet === undefined ? [] : monitorSetsByVoice(unseenSet, UNSEEN_MONITOR);
 
+  // The student from scratch first: an ensemble teacher may count it as one of its members instead of training it twice.
+  const scratch = await trainRole({ ...common, monitor, role: 'scratch', train: studentTrain, data });
   const teacher = await prepareTeacher({
     choice: config.distill.teacher,
     train: studentTrain,
@@ -101,9 +103,10 @@ export async function runTrainStage(input: {
     testAudio: splitAudio(entries, 'testing', config.frontEnd),
     normalization: norm,
     cacheDir: layout.teacherCache,
+    reusable: [scratch],
+    ...(unseenSet === undefined ? {} : { unseen: unseenSet }),
     common: { ...common, monitor },
   });
-  const scratch = await trainRole({ ...common, monitor, role: 'scratch', train: studentTrain, data });
   let distilled: TrainedRole | undefined;
   if (teacher !== undefined) {
     const train = resolveTrainConfig({ ...studentTrain, loss: config.distill.loss });
@@ -143,7 +146,7 @@ export async function runTrainStage(input: {
     dataset: { ...dataset, featureKeys },
     model: chosen.record.model,
     student: chosen.record.role,
-    roles: [...(teacher === undefined ? [] : [teacher.summary]), roleSummary(scratch), ...(distilled === undefined ? [] : [roleSummary(distilled)])],
+    roles: [...(teacher === undefined ? [] : [teacher.summary, ...teacher.members]), roleSummary(scratch), ...(distilled === undefined ? [] : [roleSummary(distilled)])],
     backend: { name: backend.name, rejected: backend.failures },
     training,
     tfjsTest: { accuracy: accuracyOf(testLogits, testSet.labels), count: testSet.count },
@@ -161,7 +164,7 @@ export async function runTrainStage(input: {
     },
     { replace: true },
   );
-  for (const trained of [teacher?.trained, scratch, distilled]) trained?.model.dispose();
+  for (const trained of [...(teacher?.trained ?? []), scratch, distilled]) trained?.model.dispose();
   tf.disposeVariables();
   reporter.info(`trained: best epoch ${training.bestEpoch}, validation ${(training.bestValidationAccuracy * 100).toFixed(2)}%, tfjs test ${(record.tfjsTest.accuracy * 100).toFixed(2)}%, ${training.samplesPerSecond.toFixed(0)} samples/s on ${backend.name}`);
   return record;

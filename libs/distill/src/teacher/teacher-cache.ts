@@ -36,13 +36,18 @@ export interface CachedTeacherLogits {
 export async function teacherCacheKey(source: TeacherSource, set: FeatureSet, options: Pick<TeacherLogitsOptions, 'labels' | 'setNormalization'> = {}): Promise<string> {
   const hash = createHash('sha256');
   const labels = options.labels ?? KWS_LABELS;
-  const normalization = source.kind === 'onnx' && options.setNormalization !== undefined ? { mean: options.setNormalization.mean, std: options.setNormalization.std } : null;
+  const normalization = readsNormalization(source) && options.setNormalization !== undefined ? { mean: options.setNormalization.mean, std: options.setNormalization.std } : null;
   hash.update(JSON.stringify({ version: CACHE_VERSION, teacher: await teacherIdentity(source), labels, normalization, count: set.count, frames: set.frames, bins: set.bins }));
   const features = set.features.subarray(0, set.count * set.frames * set.bins);
   hash.update(new Uint8Array(features.buffer, features.byteOffset, features.byteLength));
   const rowLabels = set.labels.subarray(0, set.count);
   hash.update(new Uint8Array(rowLabels.buffer, rowLabels.byteOffset, rowLabels.byteLength));
   return hash.digest('hex');
+}
+
+/** Whether the set's normalisation changes what the teacher is fed: an 'onnx' teacher, or an ensemble with one. */
+function readsNormalization(source: TeacherSource): boolean {
+  return source.kind === 'onnx' || (source.kind === 'ensemble' && source.members.some(readsNormalization));
 }
 
 /**

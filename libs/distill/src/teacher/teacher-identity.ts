@@ -4,6 +4,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BadFileError } from '@whittle/datasets';
+import { checkEnsemble } from './ensemble-teacher.ts';
 import { findOnnxTeacherFiles } from './onnx-teacher-files.ts';
 import { TRANSFORMERS_DTYPE_SUFFIXES, type TeacherSource } from './teacher-source.ts';
 import { stableStringify } from '../train/stable-stringify.ts';
@@ -16,7 +17,8 @@ const IDENTITY_VERSION = 1;
  * - layers: each layer's class and config (without auto-generated names) and every weight's shape and bytes;
  * - onnx: the .onnx file and its external-data siblings, the config.json / preprocessor_config.json it is read with,
  *   the source's labels and io names;
- * - transformers: every top-level .json of the directory and the `onnx/model<suffix>.onnx*` files of the dtype.
+ * - transformers: every top-level .json of the directory and the `onnx/model<suffix>.onnx*` files of the dtype;
+ * - ensemble: each member's identity, in order.
  * The display name of a layers teacher is not part of it, so a renamed copy still hits the cache.
  */
 export async function teacherIdentity(source: TeacherSource): Promise<string> {
@@ -47,6 +49,13 @@ export async function teacherIdentity(source: TeacherSource): Promise<string> {
       for (const [role, file] of [['config', config], ['preprocessor', preprocessor]] as const) {
         if (file !== undefined) await hashFile(hash, file, role);
       }
+      break;
+    }
+    case 'ensemble': {
+      checkEnsemble(source);
+      // Members in order: the same models listed in another order average to the same logits, but a reordering is
+      // rare enough that a second cache entry costs less than a canonical order would explain.
+      for (const member of source.members) hash.update(await teacherIdentity(member));
       break;
     }
     case 'transformers': {

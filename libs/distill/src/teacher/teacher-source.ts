@@ -1,4 +1,4 @@
-// Where distillation targets come from: a tfjs zoo model, an ONNX classifier, or a transformers.js model directory.
+// Where distillation targets come from: a tfjs zoo model, an ONNX classifier, a transformers.js model directory, or an ensemble of them.
 
 import type * as tf from '@tensorflow/tfjs';
 import { loadLayersModel } from '../train/layers-model-io.ts';
@@ -41,6 +41,15 @@ export type TeacherSource =
       readonly dir: string;
       /** Which `onnx/model*.onnx` to load. Default 'fp32'. */
       readonly dtype?: TransformersTeacherDtype;
+    }
+  | {
+      /**
+       * Several teachers as one: its logits are the log of the members' mean softmax probabilities, so its top class
+       * is the averaged ensemble's and its tempered distribution is that of the averaged probabilities. Members may
+       * be of any other kind (not ensembles themselves).
+       */
+      readonly kind: 'ensemble';
+      readonly members: readonly TeacherSource[];
     };
 
 export type TeacherKind = TeacherSource['kind'];
@@ -54,6 +63,8 @@ export function describeTeacher(source: TeacherSource): string {
       return `onnx teacher ${source.path}`;
     case 'transformers':
       return `transformers teacher ${source.dir} (${source.dtype ?? 'fp32'})`;
+    case 'ensemble':
+      return `ensemble of ${source.members.length} teachers (${source.members.map(describeTeacher).join('; ')})`;
   }
 }
 
