@@ -3,12 +3,12 @@
 //
 // Usage: npx tsx --tsconfig tsconfig.base.json scripts/measure-lever.ts <token>[+<token>...]   (writes /tmp/w/lever-<name>/)
 // Tokens (combine with '+'; 'base' alone is the default recipe):
-//   data:  more-flite (18 flite clips per word per speaker), flite-x5 (30, the default), flite-x10 (60), us-accent (espeak-ng en-us and en-us-nyc only, 4x clips
+//   data:  more-flite (18 flite clips per word per speaker), flite-x5 (30), flite-x10 (60, the default), flite-x20 (120), us-accent (espeak-ng en-us and en-us-nyc only, 4x clips
 //          each so the espeak share is unchanged), unknown-dict (1,000 wamerican words as _unknown_), unknown-dict-10 (and
 //          10 of them per speaker instead of 5), espeak-prosody (espeak-ng SSML intonation per clip: pitch range -50%..+100%
 //          and a '.', '!' or '?' ending)
 //   aug:   voice, channel, voice-channel, voice-channel-4 (4 copies)
-//   train: epochs-24, ls (label smoothing 0.1), mixup (p 0.5, alpha 0.4), vtlp (frequency warp 0.9-1.1 on every row),
+//   train: epochs-24, ls (label smoothing 0.1), mixup (p 0.5, alpha 0.4), ema (weight average, decay 0.999), ema-9995, vtlp (frequency warp 0.9-1.1 on every row),
 //          vtlp-wide (0.8-1.2), bins-40 (40 mel bins instead of 20), seed<N> (training seed: initialisation, shuffling, augmentation draws),
 //          arch-<zoo model> (the student architecture, e.g. arch-ds-cnn-96)
 // Data tokens generate their own dataset once under /tmp/w/data-<data tokens>/, shared by every seed. A scratch tool for
@@ -28,6 +28,7 @@ const DATA: Record<string, () => Promise<Partial<SynthConfig>>> = {
   'more-flite': async () => ({ fliteClipsPerWord: 18 }),
   'flite-x5': async () => ({ fliteClipsPerWord: 30 }),
   'flite-x10': async () => ({ fliteClipsPerWord: 60 }),
+  'flite-x20': async () => ({ fliteClipsPerWord: 120 }),
   // The festival errors are American vowels taken for others (on→up, go→down); 6 of the 8 espeak accents are British.
   'us-accent': async () => ({ espeakVoices: ['en-us', 'en-us-nyc'], espeakClipsPerWord: 12 }),
   // 1,000 words from Debian's wamerican list instead of the built-in 60 (same 5 per speaker), and 10 per speaker.
@@ -46,6 +47,8 @@ const TRAIN: Record<string, Partial<TrainConfig>> = {
   'epochs-24': { epochs: 24 },
   ls: { labelSmoothing: 0.1 },
   mixup: { mixup: { probability: 0.5, alpha: 0.4 } },
+  ema: { weightAverageDecay: 0.999 },
+  'ema-9995': { weightAverageDecay: 0.9995 },
 };
 // VTLP frequency warp on every row, on top of the masks (the train stage takes SpecAugment from the augment config).
 const WARP: Record<string, readonly [number, number]> = { vtlp: [0.9, 1.1], 'vtlp-wide': [0.8, 1.2] };

@@ -42,6 +42,12 @@ describe('withTrainingFlags', () => {
     expect(() => withTrainingFlags(preset, { mixup: 2 })).toThrow("Flag '--mixup' takes a number in [0, 1]; got 2");
   });
 
+  it('--weight-average sets the moving-average decay of the train config, and a decay of 1 names the flag', () => {
+    expect(withTrainingFlags(preset, { 'weight-average': 0.999 }).train.weightAverageDecay).toBe(0.999);
+    expect(withTrainingFlags(preset, {}).train.weightAverageDecay).toBe(0);
+    expect(() => withTrainingFlags(preset, { 'weight-average': 1 })).toThrow("Flag '--weight-average' takes a number in [0, 1); got 1");
+  });
+
   it('--freq-warp sets the warp probability over the default factor range and keeps the masks', () => {
     const c = withTrainingFlags(preset, { 'freq-warp': 0.8 });
     expect(c.augment.specAugment.freqWarp).toEqual({ probability: 0.8, factor: [0.9, 1.1] });

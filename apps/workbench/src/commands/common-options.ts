@@ -94,6 +94,10 @@ export const RECIPE_OPTIONS = {
     kind: 'number',
     description: `probability in [0, 1] that a training row's frequency axis is warped (VTLP, factor uniform in ${FREQ_WARP_DEFAULTS.factor.join('-')}), a new draw every batch; default: the preset's, 0`,
   },
+  'weight-average': {
+    kind: 'number',
+    description: "decay in [0, 1) of a moving average of every model's weights, updated each step; validation, the best epoch and the saved model use the average (0.999: about the last thousand steps); default: the preset's, 0 (off)",
+  },
 } as const;
 
 /** A flag's number, checked against [min, max] (or [min, max) with `openMax`), with an error that names the flag. */
@@ -119,6 +123,7 @@ export function withTrainingFlags(
     mixup?: number | undefined;
     'mixup-alpha'?: number | undefined;
     'freq-warp'?: number | undefined;
+    'weight-average'?: number | undefined;
   },
 ): KeywordSpotterConfig {
   const presetTeacher = config.distill.teacher;
@@ -151,6 +156,7 @@ export function withTrainingFlags(
   const mixup = flagNumber('mixup', o.mixup, 0, 1);
   const mixupAlpha = flagNumber('mixup-alpha', o['mixup-alpha'], 0.01, 10);
   const warp = flagNumber('freq-warp', o['freq-warp'], 0, 1);
+  const weightAverageDecay = flagNumber('weight-average', o['weight-average'], 0, 1, true);
   // --freq-warp 0 is "off": no warp entry at all, so the config (and every cache key) is the one without the flag.
   const { freqWarp: _off, ...unwarped } = augment.specAugment;
   const warped =
@@ -160,6 +166,7 @@ export function withTrainingFlags(
   const train = resolveTrainConfig({
     ...config.train,
     ...(labelSmoothing === undefined ? {} : { labelSmoothing }),
+    ...(weightAverageDecay === undefined ? {} : { weightAverageDecay }),
     ...(mixup === undefined && mixupAlpha === undefined ? {} : { mixup: { probability: mixup ?? config.train.mixup.probability, alpha: mixupAlpha ?? config.train.mixup.alpha } }),
   });
   return { ...config, augment: warped, train, distill: { teacher, loss }, generalization: { ...config.generalization, leaveOneEngineOut } };

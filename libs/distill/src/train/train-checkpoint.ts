@@ -38,6 +38,8 @@ export interface TrainCheckpoint extends TrainCheckpointState {
   readonly modelWeights: readonly tf.Tensor[];
   readonly bestWeights: readonly tf.Tensor[];
   readonly adam: AdamState;
+  /** The moving average of the weights (TrainConfig.weightAverageDecay > 0); absent when averaging is off. */
+  readonly averagedWeights?: readonly tf.Tensor[];
 }
 
 interface Pointer {
@@ -67,12 +69,13 @@ export async function writeTrainCheckpoint(dir: string, checkpoint: TrainCheckpo
   const named: NamedTensor[] = [
     ...checkpoint.modelWeights.map((tensor, i) => ({ name: `model/${i}`, tensor })),
     ...checkpoint.bestWeights.map((tensor, i) => ({ name: `best/${i}`, tensor })),
+    ...(checkpoint.averagedWeights ?? []).map((tensor, i) => ({ name: `average/${i}`, tensor })),
     ...checkpoint.adam.weights.map((w, i) => ({ name: `adam/${i}`, tensor: w.tensor })),
     { name: 'adam/accBeta1', tensor: checkpoint.adam.accBeta1 },
     { name: 'adam/accBeta2', tensor: checkpoint.adam.accBeta2 },
   ];
   const { data, specs } = await tf.io.encodeWeights(named);
-  const { modelWeights: _m, bestWeights: _b, adam, ...state } = checkpoint;
+  const { modelWeights: _m, bestWeights: _b, averagedWeights: _a, adam, ...state } = checkpoint;
   const file: StateFile = { format: FORMAT, version: VERSION, ...state, adamWeightNames: adam.weights.map((w) => w.name), weightSpecs: specs };
   const target = checkpointPath(dir, checkpoint.epoch);
   const name = target.slice(dir.length + 1);
@@ -145,15 +148,17 @@ export async function readTrainCheckpoint(dir: string): Promise<TrainCheckpoint 
     tf.dispose(Object.values(map));
     throw new BadFileError(statePath, 'optimizer state is incomplete (expected iterations, moments and accBeta1/accBeta2)');
   }
+  const averaged = group('average');
   return {
     ...state,
     modelWeights: group('model'),
     bestWeights: group('best'),
+    ...(averaged.length === 0 ? {} : { averagedWeights: averaged }),
     adam: { weights: adamTensors.map((tensor, i) => ({ name: adamWeightNames[i] as string, tensor })), accBeta1: accBeta1 as tf.Scalar, accBeta2: accBeta2 as tf.Scalar },
   };
 }
 
 /** Release a checkpoint's tensors. */
 export function disposeTrainCheckpoint(checkpoint: TrainCheckpoint): void {
-  tf.dispose([...checkpoint.modelWeights, ...checkpoint.bestWeights, ...checkpoint.adam.weights.map((w) => w.tensor), checkpoint.adam.accBeta1, checkpoint.adam.accBeta2]);
+  tf.dispose([...checkpoint.modelWeights, ...checkpoint.bestWeights, ...(checkpoint.averagedWeights ?? []), ...checkpoint.adam.weights.map((w) => w.tensor), checkpoint.adam.accBeta1, checkpoint.adam.accBeta2]);
 }

@@ -11,7 +11,7 @@ import { toyBandSet } from '../testing/toy-band-set.ts';
 import type { GradientEngine, TrainBatch } from './batch-gradients.ts';
 import { loadLayersModel, saveLayersModel } from './layers-model-io.ts';
 import { accuracyOf, predictLogits, trainClassifier } from './train-classifier.ts';
-import { resolveTrainConfig } from './train-config.ts';
+import { resolveTrainConfig, trainConfigIdentity } from './train-config.ts';
 import { TrainingInterruptedError } from './training-interrupted-error.ts';
 
 const FRAMES = 16;
@@ -312,6 +312,54 @@ describe('trainClassifier with label smoothing and mixup', () => {
   it('rejects bad regulariser settings with the field and the value', () => {
     expect(() => resolveTrainConfig({ labelSmoothing: 1 })).toThrow("Argument 'labelSmoothing' passed to 'train' must be a number in [0, 1); got 1");
     expect(() => resolveTrainConfig({ mixup: { probability: 0.5, alpha: -1 } })).toThrow("Argument 'mixup.alpha' passed to 'train' must be a finite number > 0; got -1");
+  });
+});
+
+describe('trainClassifier with a weight average', () => {
+  const bits = (model: tf.LayersModel) => model.getWeights().map((w) => Array.from(new Uint32Array((w.dataSync() as Float32Array).slice().buffer)));
+
+  it('validates and keeps the averaged weights: reproducible, not the plain run, and no tensor left behind', async () => {
+    const train = toySet(96, 1);
+    const validation = toySet(48, 2);
+    const base = { epochs: 4, batchSize: 16, learningRate: 1e-2, seed: 5, earlyStopping: { patience: 10, minDelta: 0 } };
+    const plain = await trainClassifier(buildDsCnn(tiny, 3), train, validation, resolveTrainConfig(base));
+    const config = resolveTrainConfig({ ...base, weightAverageDecay: 0.9 });
+    const model = buildDsCnn(tiny, 3);
+    const before = tf.memory().numTensors;
+    const a = await trainClassifier(model, train, validation, config);
+    expect(tf.memory().numTensors).toBe(before);
+    const b = await trainClassifier(buildDsCnn(tiny, 3), train, validation, config);
+    expect(a.history).toEqual(b.history.map((h, i) => ({ ...h, seconds: a.history[i]!.seconds, samplesPerSecond: a.history[i]!.samplesPerSecond })));
+    // The steps are the plain run's (same gradients: the average never feeds back), only what is measured differs.
+    expect(a.history.map((h) => h.loss)).toEqual(plain.history.map((h) => h.loss));
+    expect(a.history.map((h) => h.validationAccuracy)).not.toEqual(plain.history.map((h) => h.validationAccuracy));
+    // The model holds the best epoch's average: re-measuring it gives the recorded accuracy.
+    expect(accuracyOf(predictLogits(model, validation), validation.labels)).toBeCloseTo(a.bestValidationAccuracy, 6);
+    expect(a.bestValidationAccuracy).toBeGreaterThan(0.9);
+  });
+
+  it('resumes an interrupted run to the same weight bits: the average is checkpointed', async () => {
+    const train = toySet(40, 1);
+    const validation = toySet(24, 2);
+    const config = resolveTrainConfig({ epochs: 3, batchSize: 8, learningRate: 1e-2, seed: 9, earlyStopping: { patience: 10, minDelta: 0 }, weightAverageDecay: 0.95 });
+    const reference = buildDsCnn(tiny, 3);
+    const uninterrupted = await trainClassifier(reference, train, validation, config);
+    const dir = await mkdtemp(join(tmpdir(), 'whittle-average-ckpt-'));
+    const controller = new AbortController();
+    const abortAt = { ...SILENT_REPORTER, progress: (e: ProgressEvent) => void (e.stage === `train epoch 2/${config.epochs}` && e.done === 2 && controller.abort()) };
+    const stopped = await trainClassifier(buildDsCnn(tiny, 3), train, validation, config, abortAt, { checkpointDir: dir, signal: controller.signal }).catch((err: unknown) => err);
+    expect(stopped).toBeInstanceOf(TrainingInterruptedError);
+    const resumedModel = buildDsCnn(tiny, 3);
+    const resumed = await trainClassifier(resumedModel, train, validation, config, undefined, { checkpointDir: dir, resume: true });
+    expect(resumed.resumedFromEpoch).toBe(1);
+    expect(resumed.history.map((h) => [h.loss, h.validationAccuracy])).toEqual(uninterrupted.history.map((h) => [h.loss, h.validationAccuracy]));
+    expect(bits(resumedModel)).toEqual(bits(reference));
+  });
+
+  it('leaves the run identity unchanged when off, and rejects a decay outside [0, 1)', () => {
+    expect(Object.keys(trainConfigIdentity(resolveTrainConfig({})))).not.toContain('weightAverageDecay');
+    expect(trainConfigIdentity(resolveTrainConfig({ weightAverageDecay: 0.99 })).weightAverageDecay).toBe(0.99);
+    expect(() => resolveTrainConfig({ weightAverageDecay: 1 })).toThrow("Argument 'weightAverageDecay' passed to 'train' must be a number in [0, 1); got 1");
   });
 });
 

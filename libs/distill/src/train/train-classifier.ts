@@ -12,6 +12,7 @@ import type { TrainConfig } from './train-config.ts';
 import { fingerprintDifferences, trainFingerprint, type TrainFingerprint } from './train-fingerprint.ts';
 import { formatTrainProgress } from './train-progress.ts';
 import { TrainingInterruptedError } from './training-interrupted-error.ts';
+import { WeightAverage } from './weight-average.ts';
 
 export interface EpochRecord {
   readonly epoch: number;
@@ -106,7 +107,8 @@ export function accuracyOf(logits: Float32Array, labels: Int32Array): number {
 
 /**
  * Train `model` in place on `train`, validating on `validation` after each epoch.
- * The model ends holding the weights of its best validation epoch.
+ * The model ends holding the weights of its best validation epoch (with `weightAverageDecay`, the moving average of
+ * the weights is what is validated and kept).
  * With `checkpointDir`, every epoch ends with a checkpoint; `resume: true` continues from it and ends with exactly the
  * weights and history an uninterrupted run would have (on the same backend).
  * @example await trainClassifier(model, train, validation, config, reporter, { checkpointDir: 'run/checkpoints', resume: true, signal })
@@ -140,6 +142,9 @@ export async function trainClassifier(
     config,
   );
   let rng = new SeededRandom(config.seed ^ 0x5eed);
+  let average = config.weightAverageDecay > 0 ? WeightAverage.of(model, config.weightAverageDecay) : undefined;
+  // Validation, monitors and the kept weights read the average when there is one.
+  const evaluated = <T>(f: () => T): T => (average === undefined ? f() : average.withAveraged(f));
   let history: EpochRecord[] = [];
   let best: { epoch: number; accuracy: number; weights: tf.Tensor[] } | undefined;
   let sinceBest = 0;
@@ -180,6 +185,11 @@ export async function trainClassifier(
               reporter.warn(`checkpoint was written on the ${checkpoint.backend} backend, resuming on ${tf.getBackend()}: training continues correctly but not bit for bit`);
             }
             model.setWeights([...checkpoint.modelWeights]);
+            if (average !== undefined) {
+              if (checkpoint.averagedWeights === undefined) throw new ConfigError(`Cannot resume from ${checkpointPath(checkpointDir, checkpoint.epoch)}: it holds no weight average, and weightAverageDecay is ${config.weightAverageDecay}`);
+              average.dispose();
+              average = WeightAverage.restore(model, config.weightAverageDecay, checkpoint.averagedWeights);
+            }
             await restoreAdamState(optimizer, checkpoint.adam);
             rng = SeededRandom.restore(checkpoint.random);
             history = [...checkpoint.history];
@@ -257,6 +267,7 @@ export async function trainClassifier(
         const { grads, loss: lossValue, correct: hitValue } = await engine.compute(batch);
         optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: grads[i] as tf.Tensor })));
         grads.forEach((g) => g.dispose());
+        average?.update(step);
         if (!Number.isFinite(lossValue)) {
           // Checkpoints are only written at epoch ends, so the one on disk predates this step and stays as it is.
           const kept =
@@ -299,8 +310,10 @@ export async function trainClassifier(
       }
       const epochSeconds = (performance.now() - epochStart) / 1000;
       trainSeconds += epochSeconds;
-      const validationAccuracy = accuracyOf(predictLogits(model, validation), validation.labels);
-      const monitored = monitorAccuracies(model, options.monitor);
+      const { validationAccuracy, monitored } = evaluated(() => ({
+        validationAccuracy: accuracyOf(predictLogits(model, validation), validation.labels),
+        monitored: monitorAccuracies(model, options.monitor),
+      }));
       const record: EpochRecord = {
         epoch,
         loss: lossSum / train.count,
@@ -321,7 +334,7 @@ export async function trainClassifier(
       // `best === undefined` is implied by `improved`; spelled out so the compiler knows `best` is set below.
       if (improved || best === undefined) {
         best?.weights.forEach((w) => w.dispose());
-        best = { epoch, accuracy: validationAccuracy, weights: model.getWeights().map((w) => w.clone()) };
+        best = { epoch, accuracy: validationAccuracy, weights: (average?.weights() ?? model.getWeights()).map((w) => w.clone()) };
         sinceBest = 0;
       } else if (++sinceBest >= config.earlyStopping.patience) {
         reporter.info(`early stopping: no validation gain for ${sinceBest} epochs; best was epoch ${best.epoch}`);
@@ -343,6 +356,7 @@ export async function trainClassifier(
           fingerprint,
           modelWeights: model.getWeights(),
           bestWeights: best.weights,
+          ...(average === undefined ? {} : { averagedWeights: average.weights() }),
           optimizer,
         });
         checkpointEpoch = epoch;
@@ -353,6 +367,7 @@ export async function trainClassifier(
     throw err;
   } finally {
     optimizer.dispose();
+    average?.dispose();
     await engine.dispose();
   }
   if (best === undefined) throw new WhittleError('NUMERIC', 'Training finished without a single completed epoch');

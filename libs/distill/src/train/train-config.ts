@@ -31,6 +31,12 @@ export interface TrainConfig {
   readonly labelSmoothing: number;
   /** Mix pairs of rows and their targets (Zhang et al. 2018) in a fraction of the batches; probability 0: off. */
   readonly mixup: MixupConfig;
+  /**
+   * Decay in [0, 1) of an exponential moving average of the weights (WeightAverage), updated every step: validation,
+   * the best epoch and the result use the averaged weights. 0: off (the weights as trained). 0.999 averages over
+   * roughly the last thousand steps.
+   */
+  readonly weightAverageDecay: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = Object.freeze({
@@ -46,6 +52,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = Object.freeze({
   specAugment: NO_AUGMENT_CONFIG.specAugment,
   labelSmoothing: 0,
   mixup: NO_MIXUP,
+  weightAverageDecay: 0,
 });
 
 function check(ok: boolean, field: string, expected: string, got: unknown): void {
@@ -73,6 +80,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
   check(c.earlyStopping.minDelta >= 0, 'earlyStopping.minDelta', '≥ 0', c.earlyStopping.minDelta);
   check(typeof c.labelSmoothing === 'number' && c.labelSmoothing >= 0 && c.labelSmoothing < 1, 'labelSmoothing', 'a number in [0, 1)', c.labelSmoothing);
   check(typeof c.mixup.probability === 'number' && c.mixup.probability >= 0 && c.mixup.probability <= 1, 'mixup.probability', 'a number in [0, 1]', c.mixup.probability);
+  check(typeof c.weightAverageDecay === 'number' && c.weightAverageDecay >= 0 && c.weightAverageDecay < 1, 'weightAverageDecay', 'a number in [0, 1)', c.weightAverageDecay);
   check(typeof c.mixup.alpha === 'number' && c.mixup.alpha > 0 && Number.isFinite(c.mixup.alpha), 'mixup.alpha', 'a finite number > 0', c.mixup.alpha);
   // Mask counts and widths are validated where they are defined, by the augmentation config.
   const specAugment = resolveAugmentConfig({ specAugment: c.specAugment }).specAugment;
@@ -81,15 +89,20 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
 }
 
 /** A TrainConfig as a run's identity: the regularisers added after the rest are left out while they are off. */
-export type TrainConfigIdentity = Omit<TrainConfig, 'labelSmoothing' | 'mixup'> & Partial<Pick<TrainConfig, 'labelSmoothing' | 'mixup'>>;
+export type TrainConfigIdentity = Omit<TrainConfig, 'labelSmoothing' | 'mixup' | 'weightAverageDecay'> & Partial<Pick<TrainConfig, 'labelSmoothing' | 'mixup' | 'weightAverageDecay'>>;
 
 /**
- * `config` without `labelSmoothing` when it is 0 and without `mixup` when its probability is 0 (alpha then changes
- * nothing). A run with both off has the identity it had before they existed, so checkpoints and caches keyed by the
- * config stay valid.
+ * `config` without `labelSmoothing` when it is 0, without `mixup` when its probability is 0 (alpha then changes
+ * nothing) and without `weightAverageDecay` when it is 0. A run with all off has the identity it had before they
+ * existed, so checkpoints and caches keyed by the config stay valid.
  * @example configHash({ role, train: trainConfigIdentity(config) }) // same key as before for a default config
  */
 export function trainConfigIdentity(config: TrainConfig): TrainConfigIdentity {
-  const { labelSmoothing, mixup, ...rest } = config;
-  return { ...rest, ...(labelSmoothing === 0 ? {} : { labelSmoothing }), ...(mixup.probability === 0 ? {} : { mixup }) };
+  const { labelSmoothing, mixup, weightAverageDecay, ...rest } = config;
+  return {
+    ...rest,
+    ...(labelSmoothing === 0 ? {} : { labelSmoothing }),
+    ...(mixup.probability === 0 ? {} : { mixup }),
+    ...(weightAverageDecay === 0 || weightAverageDecay === undefined ? {} : { weightAverageDecay }),
+  };
 }
