@@ -8,7 +8,7 @@
 //          10 of them per speaker instead of 5), espeak-prosody (espeak-ng SSML intonation per clip: pitch range -50%..+100%
 //          and a '.', '!' or '?' ending)
 //   aug:   voice, channel, voice-channel, voice-channel-4 (4 copies)
-//   train: epochs-24, ls (label smoothing 0.1), mixup (p 0.5, alpha 0.4), ema (weight average, decay 0.999), ema-9995, vtlp (frequency warp 0.9-1.1 on every row),
+//   train: epochs-24, ls (label smoothing 0.1), mixup (p 0.5, alpha 0.4), ema (weight average, decay 0.999), ema-9995, last (keep the last epoch, no early stopping), vtlp (frequency warp 0.9-1.1 on every row),
 //          vtlp-wide (0.8-1.2), bins-40 (40 mel bins instead of 20), seed<N> (training seed: initialisation, shuffling, augmentation draws),
 //          arch-<zoo model> (the student architecture, e.g. arch-ds-cnn-96)
 // Data tokens generate their own dataset once under /tmp/w/data-<data tokens>/, shared by every seed. A scratch tool for
@@ -48,6 +48,7 @@ const TRAIN: Record<string, Partial<TrainConfig>> = {
   ls: { labelSmoothing: 0.1 },
   mixup: { mixup: { probability: 0.5, alpha: 0.4 } },
   ema: { weightAverageDecay: 0.999 },
+  last: { keep: 'last-epoch' },
   'ema-9995': { weightAverageDecay: 0.9995 },
 };
 // VTLP frequency warp on every row, on top of the masks (the train stage takes SpecAugment from the augment config).

@@ -14,8 +14,8 @@ export type { FusedBatchNormalizationArgs } from './models/fused-batch-normaliza
 export { countMacs } from './models/count-macs.ts';
 export { getModelSpec, MODEL_NAMES, MODEL_REGISTRY } from './models/registry.ts';
 export type { ModelShape, ModelSpec } from './models/registry.ts';
-export { DEFAULT_TRAIN_CONFIG, resolveTrainConfig, trainConfigIdentity } from './train/train-config.ts';
-export type { TrainConfig, TrainConfigIdentity } from './train/train-config.ts';
+export { DEFAULT_TRAIN_CONFIG, resolveTrainConfig, TRAIN_KEEP_CHOICES, trainConfigIdentity } from './train/train-config.ts';
+export type { TrainConfig, TrainConfigIdentity, TrainKeep } from './train/train-config.ts';
 export { NO_MIXUP } from './train/mixup.ts';
 export type { MixupConfig } from './train/mixup.ts';
 export { accuracyOf, predictLogits, trainClassifier } from './train/train-classifier.ts';

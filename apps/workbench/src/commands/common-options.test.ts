@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { NO_AUGMENT_CONFIG } from '@whittle/datasets';
 import { DEFAULT_KEYWORD_SPOTTER_CONFIG } from '../pipeline/keyword-spotter-config.ts';
-import { withTrainingFlags } from './common-options.ts';
+import { RECIPE_OPTIONS, withTrainingFlags } from './common-options.ts';
 
 const preset = DEFAULT_KEYWORD_SPOTTER_CONFIG;
 
@@ -40,6 +40,12 @@ describe('withTrainingFlags', () => {
     expect(c.train.epochs).toBe(preset.train.epochs);
     expect(() => withTrainingFlags(preset, { 'label-smoothing': 1 })).toThrow("Flag '--label-smoothing' takes a number in [0, 1); got 1");
     expect(() => withTrainingFlags(preset, { mixup: 2 })).toThrow("Flag '--mixup' takes a number in [0, 1]; got 2");
+  });
+
+  it('--keep reaches the train config; the parser refuses a value outside its choices', () => {
+    expect(withTrainingFlags(preset, { keep: 'last-epoch' }).train.keep).toBe('last-epoch');
+    expect(withTrainingFlags(preset, {}).train.keep).toBe(preset.train.keep);
+    expect(RECIPE_OPTIONS.keep.choices).toEqual(['best-validation', 'last-epoch']);
   });
 
   it('--weight-average sets the moving-average decay of the train config, and a decay of 1 names the flag', () => {

@@ -1,7 +1,7 @@
 // Flags several commands share, declared once.
 
 import { ConfigError, DEFAULT_AUGMENT_CONFIG, FREQ_WARP_DEFAULTS, NO_AUGMENT_CONFIG, resolveAugmentConfig } from '@whittle/datasets';
-import { DEFAULT_DISTILLATION_LOSS, NO_MIXUP, resolveTrainConfig, resolveTrainingLoss } from '@whittle/distill';
+import { DEFAULT_DISTILLATION_LOSS, NO_MIXUP, resolveTrainConfig, resolveTrainingLoss, TRAIN_KEEP_CHOICES, type TrainKeep } from '@whittle/distill';
 import { DEFAULT_CALIBRATION_CONFIGS, DEFAULT_QAT_CONFIG, resolveQatConfig, resolveStaticQuantizeConfig, type CalibrationMethod } from '@whittle/quantize';
 import { CALIBRATION_DATA, type CalibrationData } from '../pipeline/calibration-rows.ts';
 import type { KeywordSpotterConfig } from '../pipeline/keyword-spotter-config.ts';
@@ -94,6 +94,12 @@ export const RECIPE_OPTIONS = {
     kind: 'number',
     description: `probability in [0, 1] that a training row's frequency axis is warped (VTLP, factor uniform in ${FREQ_WARP_DEFAULTS.factor.join('-')}), a new draw every batch; default: the preset's, 0`,
   },
+  keep: {
+    kind: 'string',
+    description:
+      "which epoch each model ends with: best-validation (the best validation accuracy, with early stopping) or last-epoch (every epoch runs, the last is kept: the end of the cosine schedule); default: the preset's",
+    choices: [...TRAIN_KEEP_CHOICES],
+  },
   'weight-average': {
     kind: 'number',
     description: "decay in [0, 1) of a moving average of every model's weights, updated each step; validation, the best epoch and the saved model use the average (0.999: about the last thousand steps); default: the preset's, 0 (off)",
@@ -124,6 +130,7 @@ export function withTrainingFlags(
     'mixup-alpha'?: number | undefined;
     'freq-warp'?: number | undefined;
     'weight-average'?: number | undefined;
+    keep?: string | undefined;
   },
 ): KeywordSpotterConfig {
   const presetTeacher = config.distill.teacher;
@@ -167,6 +174,7 @@ export function withTrainingFlags(
     ...config.train,
     ...(labelSmoothing === undefined ? {} : { labelSmoothing }),
     ...(weightAverageDecay === undefined ? {} : { weightAverageDecay }),
+    ...(o.keep === undefined ? {} : { keep: o.keep as TrainKeep }),
     ...(mixup === undefined && mixupAlpha === undefined ? {} : { mixup: { probability: mixup ?? config.train.mixup.probability, alpha: mixupAlpha ?? config.train.mixup.alpha } }),
   });
   return { ...config, augment: warped, train, distill: { teacher, loss }, generalization: { ...config.generalization, leaveOneEngineOut } };

@@ -11,6 +11,7 @@ import { toyBandSet } from '../testing/toy-band-set.ts';
 import type { GradientEngine, TrainBatch } from './batch-gradients.ts';
 import { loadLayersModel, saveLayersModel } from './layers-model-io.ts';
 import { accuracyOf, predictLogits, trainClassifier } from './train-classifier.ts';
+import { disposeTrainCheckpoint, readTrainCheckpoint } from './train-checkpoint.ts';
 import { resolveTrainConfig, trainConfigIdentity } from './train-config.ts';
 import { TrainingInterruptedError } from './training-interrupted-error.ts';
 
@@ -133,8 +134,35 @@ describe('trainClassifier', () => {
     await expect(trainClassifier(buildDsCnn(tiny, 3), train, validation, config, undefined, { monitor: [{ name: 'a', set: other }, { name: 'a', set: other }] })).rejects.toThrow("got 'a' twice");
   });
 
+  it("with keep 'last-epoch' runs every epoch and ends with the last one's weights, whatever validation says", async () => {
+    const train = toySet(48, 1);
+    // Validation labels carry no signal: best-validation stops early on it; last-epoch must not.
+    const validation = { ...toySet(30, 2), labels: new Int32Array(30).fill(0) };
+    const base = { epochs: 5, batchSize: 16, learningRate: 1e-2, seed: 3, earlyStopping: { patience: 1, minDelta: 0.5 } };
+    const best = await trainClassifier(buildDsCnn(tiny, 3), train, validation, resolveTrainConfig(base));
+    expect(best.stoppedEarly).toBe(true);
+    const model = buildDsCnn(tiny, 3);
+    const last = await trainClassifier(model, train, validation, resolveTrainConfig({ ...base, keep: 'last-epoch' }));
+    expect(last.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4, 5]);
+    expect([last.bestEpoch, last.stoppedEarly]).toEqual([5, false]);
+    // The same steps as the early-stopped run for the epochs both ran: keeping changes no gradient.
+    expect(last.history.slice(0, best.history.length).map((h) => h.loss)).toEqual(best.history.map((h) => h.loss));
+    // The model holds epoch 5's training weights: the checkpoint written after epoch 5 has them as its current weights.
+    const dir = await mkdtemp(join(tmpdir(), 'whittle-keep-last-'));
+    const checkpointed = buildDsCnn(tiny, 3);
+    await trainClassifier(checkpointed, train, validation, resolveTrainConfig({ ...base, keep: 'last-epoch' }), undefined, { checkpointDir: dir });
+    const checkpoint = (await readTrainCheckpoint(dir))!;
+    expect(checkpoint.epoch).toBe(5);
+    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(checkpoint.modelWeights.map((w) => Array.from(w.dataSync())));
+    disposeTrainCheckpoint(checkpoint);
+    expect(last.bestValidationAccuracy).toBe(last.history.at(-1)?.validationAccuracy);
+  });
+
   it('rejects bad config with the field and the value', () => {
     expect(() => resolveTrainConfig({ batchSize: 0 })).toThrow("Argument 'batchSize' passed to 'train' must be an integer in [1, 4096]; got 0");
+    expect(() => resolveTrainConfig({ keep: 'best' as never })).toThrow("Argument 'keep' passed to 'train' must be one of 'best-validation', 'last-epoch'; got \"best\"");
+    expect(Object.keys(trainConfigIdentity(resolveTrainConfig({})))).not.toContain('keep');
+    expect(trainConfigIdentity(resolveTrainConfig({ keep: 'last-epoch' })).keep).toBe('last-epoch');
   });
 });
 

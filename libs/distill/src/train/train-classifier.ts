@@ -107,8 +107,8 @@ export function accuracyOf(logits: Float32Array, labels: Int32Array): number {
 
 /**
  * Train `model` in place on `train`, validating on `validation` after each epoch.
- * The model ends holding the weights of its best validation epoch (with `weightAverageDecay`, the moving average of
- * the weights is what is validated and kept).
+ * The model ends holding the weights of its best validation epoch, or of its last with `keep: 'last-epoch'` (with
+ * `weightAverageDecay`, the moving average of the weights is what is validated and kept).
  * With `checkpointDir`, every epoch ends with a checkpoint; `resume: true` continues from it and ends with exactly the
  * weights and history an uninterrupted run would have (on the same backend).
  * @example await trainClassifier(model, train, validation, config, reporter, { checkpointDir: 'run/checkpoints', resume: true, signal })
@@ -326,13 +326,15 @@ export async function trainClassifier(
       };
       history.push(record);
       const improved = best === undefined || validationAccuracy > best.accuracy + config.earlyStopping.minDelta;
+      // 'last-epoch' keeps every epoch's weights in turn (so the last one's at the end) and never stops early.
+      const keepThis = improved || config.keep === 'last-epoch';
       reporter.info(
         `epoch ${epoch}/${config.epochs}: loss ${record.loss.toFixed(4)} train acc ${(record.trainAccuracy * 100).toFixed(2)}% ` +
-          `val acc ${(validationAccuracy * 100).toFixed(2)}% ${record.samplesPerSecond.toFixed(0)} samples/s${improved ? ' (best)' : ''}` +
+          `val acc ${(validationAccuracy * 100).toFixed(2)}% ${record.samplesPerSecond.toFixed(0)} samples/s${config.keep === 'last-epoch' ? '' : improved ? ' (best)' : ''}` +
           (monitored === undefined ? '' : ` | monitored: ${Object.entries(monitored).map(([name, a]) => `${name} ${(a * 100).toFixed(2)}%`).join(', ')}`),
       );
       // `best === undefined` is implied by `improved`; spelled out so the compiler knows `best` is set below.
-      if (improved || best === undefined) {
+      if (keepThis || best === undefined) {
         best?.weights.forEach((w) => w.dispose());
         best = { epoch, accuracy: validationAccuracy, weights: (average?.weights() ?? model.getWeights()).map((w) => w.clone()) };
         sinceBest = 0;

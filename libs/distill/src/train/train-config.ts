@@ -13,8 +13,14 @@ export interface TrainConfig {
   /** Peak Adam learning rate; decays along a cosine to `learningRate * finalLearningRateFraction`. */
   readonly learningRate: number;
   readonly finalLearningRateFraction: number;
-  /** Stop after this many epochs without a validation-accuracy gain of at least `minDelta`. */
+  /** Stop after this many epochs without a validation-accuracy gain of at least `minDelta` (with `keep: 'best-validation'`). */
   readonly earlyStopping: { readonly patience: number; readonly minDelta: number };
+  /**
+   * Which epoch's weights the run ends with. 'best-validation': the epoch with the best validation accuracy, with
+   * early stopping. 'last-epoch': every epoch runs and the last one's weights are kept (the end of the cosine
+   * schedule), for when validation is saturated and its best epoch is decided by a handful of clips.
+   */
+  readonly keep: TrainKeep;
   /** Cross-entropy on the labels, or distillation from a teacher's logits (see TrainingLoss). */
   readonly loss: TrainingLoss;
   /**
@@ -39,6 +45,9 @@ export interface TrainConfig {
   readonly weightAverageDecay: number;
 }
 
+export type TrainKeep = 'best-validation' | 'last-epoch';
+export const TRAIN_KEEP_CHOICES: readonly TrainKeep[] = Object.freeze(['best-validation', 'last-epoch']);
+
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = Object.freeze({
   model: 'ds-cnn-s',
   seed: 42,
@@ -47,6 +56,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = Object.freeze({
   learningRate: 3e-3,
   finalLearningRateFraction: 0.05,
   earlyStopping: Object.freeze({ patience: 4, minDelta: 0.001 }),
+  keep: 'best-validation',
   loss: CROSS_ENTROPY_LOSS,
   workers: 1,
   specAugment: NO_AUGMENT_CONFIG.specAugment,
@@ -78,6 +88,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
   check(c.finalLearningRateFraction > 0 && c.finalLearningRateFraction <= 1, 'finalLearningRateFraction', 'in (0, 1]', c.finalLearningRateFraction);
   check(Number.isInteger(c.earlyStopping.patience) && c.earlyStopping.patience >= 1, 'earlyStopping.patience', 'an integer ≥ 1', c.earlyStopping.patience);
   check(c.earlyStopping.minDelta >= 0, 'earlyStopping.minDelta', '≥ 0', c.earlyStopping.minDelta);
+  check(TRAIN_KEEP_CHOICES.includes(c.keep), 'keep', `one of ${TRAIN_KEEP_CHOICES.map((k) => `'${k}'`).join(', ')}`, c.keep);
   check(typeof c.labelSmoothing === 'number' && c.labelSmoothing >= 0 && c.labelSmoothing < 1, 'labelSmoothing', 'a number in [0, 1)', c.labelSmoothing);
   check(typeof c.mixup.probability === 'number' && c.mixup.probability >= 0 && c.mixup.probability <= 1, 'mixup.probability', 'a number in [0, 1]', c.mixup.probability);
   check(typeof c.weightAverageDecay === 'number' && c.weightAverageDecay >= 0 && c.weightAverageDecay < 1, 'weightAverageDecay', 'a number in [0, 1)', c.weightAverageDecay);
@@ -89,20 +100,21 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
 }
 
 /** A TrainConfig as a run's identity: the regularisers added after the rest are left out while they are off. */
-export type TrainConfigIdentity = Omit<TrainConfig, 'labelSmoothing' | 'mixup' | 'weightAverageDecay'> & Partial<Pick<TrainConfig, 'labelSmoothing' | 'mixup' | 'weightAverageDecay'>>;
+export type TrainConfigIdentity = Omit<TrainConfig, 'labelSmoothing' | 'mixup' | 'weightAverageDecay' | 'keep'> & Partial<Pick<TrainConfig, 'labelSmoothing' | 'mixup' | 'weightAverageDecay' | 'keep'>>;
 
 /**
  * `config` without `labelSmoothing` when it is 0, without `mixup` when its probability is 0 (alpha then changes
- * nothing) and without `weightAverageDecay` when it is 0. A run with all off has the identity it had before they
- * existed, so checkpoints and caches keyed by the config stay valid.
+ * nothing), without `weightAverageDecay` when it is 0 and without `keep` when it is 'best-validation'. A run with all
+ * at those values has the identity it had before they existed, so checkpoints and caches keyed by the config stay valid.
  * @example configHash({ role, train: trainConfigIdentity(config) }) // same key as before for a default config
  */
 export function trainConfigIdentity(config: TrainConfig): TrainConfigIdentity {
-  const { labelSmoothing, mixup, weightAverageDecay, ...rest } = config;
+  const { labelSmoothing, mixup, weightAverageDecay, keep, ...rest } = config;
   return {
     ...rest,
     ...(labelSmoothing === 0 ? {} : { labelSmoothing }),
     ...(mixup.probability === 0 ? {} : { mixup }),
     ...(weightAverageDecay === 0 || weightAverageDecay === undefined ? {} : { weightAverageDecay }),
+    ...(keep === 'best-validation' || keep === undefined ? {} : { keep }),
   };
 }

@@ -81,7 +81,7 @@ function flatten(value: unknown, prefix = ''): Map<string, string> {
 
 /** Off regularisers are absent from a fingerprint; shown as their off values so a difference reads 'checkpoint 0.1, now 0'. */
 function withRegularisers(config: TrainConfigIdentity): TrainConfigIdentity {
-  return { labelSmoothing: DEFAULT_TRAIN_CONFIG.labelSmoothing, mixup: DEFAULT_TRAIN_CONFIG.mixup, weightAverageDecay: DEFAULT_TRAIN_CONFIG.weightAverageDecay, ...config };
+  return { labelSmoothing: DEFAULT_TRAIN_CONFIG.labelSmoothing, mixup: DEFAULT_TRAIN_CONFIG.mixup, weightAverageDecay: DEFAULT_TRAIN_CONFIG.weightAverageDecay, keep: DEFAULT_TRAIN_CONFIG.keep, ...config };
 }
 
 /** Human-readable differences between a checkpoint's fingerprint and the current job's; empty when they match. */
