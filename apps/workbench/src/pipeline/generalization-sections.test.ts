@@ -59,7 +59,7 @@ const variant = (id: HoldoutVariantResult['id'], bytes: number, shift: number, k
 const newHoldout: EngineHoldoutResult = { ...oldHoldout, variants: [variant('fp32', 92750, 0), variant('fp16', 47811, 0.001), variant('int8', 30866, -0.01, ['pw_4'])] };
 
 describe('unseenByEpochSection', () => {
-  it('lists every epoch with validation and each monitored set, marks the chosen epoch and says how far it is from the best there', () => {
+  it('lists every epoch with validation and each monitored set, marks the kept epoch and says how far it is from the best there', () => {
     const section = unseenByEpochSection({
       bestEpoch: 2,
       history: [
@@ -71,10 +71,14 @@ describe('unseenByEpochSection', () => {
     expect(section?.table?.header).toEqual(['epoch', 'validation', 'unseen engine', 'festival-ked']);
     expect(section?.table?.rows).toEqual([
       ['1', '90.00%', '80.00%', '70.00%'],
-      ['2 (chosen)', '95.00%', '85.00%', '75.00%'],
+      ['2 (kept)', '95.00%', '85.00%', '75.00%'],
       ['3', '94.00%', '87.50%', '80.00%'],
     ]);
-    expect(section?.text).toContain('The chosen epoch 2 scores 85.00% on unseen engine; the best epoch there scored 87.50%, and the epochs range over 7.50 points.');
+    expect(section?.text).toContain('the run keeps its best validation (in-distribution) epoch');
+    expect(section?.text).toContain('The kept epoch 2 scores 85.00% on unseen engine; the best epoch there scored 87.50%, and the epochs range over 7.50 points.');
+    const last = unseenByEpochSection({ bestEpoch: 3, history: [{ epoch: 3, validationAccuracy: 0.9, monitored: { 'unseen engine': 0.8 } }] }, 'last-epoch');
+    expect(last?.text).toContain('the run keeps its last epoch');
+    expect(last?.table?.rows[0]?.[0]).toBe('3 (kept)');
   });
 
   it('is left out for a record without monitored epochs (no unseen set, or written before monitoring)', () => {

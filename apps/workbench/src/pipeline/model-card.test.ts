@@ -46,6 +46,13 @@ describe('trainingLine', () => {
     expect(line).toBe(`${plainLine.slice(0, -1)}, VTLP frequency warp (probability 0.8, factor 0.9-1.1), label smoothing 0.1, mixup (probability 0.5, alpha 0.2).`);
   });
 
+  it('says when the run kept its last epoch and averaged its weights', () => {
+    expect(trainingLine(record({ keep: 'last-epoch', weightAverageDecay: 0.999 }), onnx())).toBe(
+      'Training: 3 epochs (the last, 2, kept), Adam, seed 42, 123 samples/s, 2 augmented copies of every training clip (time shift, background noise), SpecAugment masks, a moving average of the weights (decay 0.999).',
+    );
+    expect(trainingLine(record({ keep: 'best-validation', weightAverageDecay: 0 }), onnx())).toBe(plainLine);
+  });
+
   it("says what the int8 calibrated on when it was the augmented copies", () => {
     expect(trainingLine(record(), onnx({ data: 'training-augmented', copies: 2, samples: 300 }))).toBe(`${plainLine} The int8 calibrates on 300 training clips, each clean or one of its 2 augmented copies (equal chance).`);
   });

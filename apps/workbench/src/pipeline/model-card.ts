@@ -97,7 +97,7 @@ ${distillationLine(record)}
  */
 export function trainingLine(record: TrainRecord, onnxRecord: OnnxRecord): string {
   const { augment } = record.config;
-  const train: { labelSmoothing?: number; mixup?: { probability: number; alpha: number } } = record.config.train;
+  const train: { labelSmoothing?: number; mixup?: { probability: number; alpha: number }; weightAverageDecay?: number; keep?: string } = record.config.train;
   const warp = augment.specAugment.freqWarp;
   const parts = [
     ...(augment.copies > 0
@@ -107,10 +107,13 @@ export function trainingLine(record: TrainRecord, onnxRecord: OnnxRecord): strin
     ...(warp !== undefined && warp.probability > 0 ? [`VTLP frequency warp (probability ${warp.probability}, factor ${warp.factor[0]}-${warp.factor[1]})`] : []),
     ...((train.labelSmoothing ?? 0) > 0 ? [`label smoothing ${train.labelSmoothing}`] : []),
     ...(train.mixup !== undefined && train.mixup.probability > 0 ? [`mixup (probability ${train.mixup.probability}, alpha ${train.mixup.alpha})`] : []),
+    ...((train.weightAverageDecay ?? 0) > 0 ? [`a moving average of the weights (decay ${train.weightAverageDecay})`] : []),
   ];
+  // Records written before `keep` existed kept their best validation epoch.
+  const kept = train.keep === 'last-epoch' ? `the last, ${record.training.bestEpoch}, kept` : `best ${record.training.bestEpoch}`;
   const { samples, data = 'training', copies } = onnxRecord.calibration;
   const calibration = data === 'training' ? '' : ` The int8 calibrates on ${samples} ${calibrationDataWords(data, copies)}.`;
-  return `Training: ${record.training.history.length} epochs (best ${record.training.bestEpoch}), Adam, seed ${record.config.train.seed}, ${record.training.samplesPerSecond.toFixed(0)} samples/s${parts.map((p) => `, ${p}`).join('')}.${calibration}`;
+  return `Training: ${record.training.history.length} epochs (${kept}), Adam, seed ${record.config.train.seed}, ${record.training.samplesPerSecond.toFixed(0)} samples/s${parts.map((p) => `, ${p}`).join('')}.${calibration}`;
 }
 
 /** The generalization gap in one paragraph, from the report's measurements (festival voices, leave-one-engine-out, real speech). */

@@ -32,7 +32,7 @@ function trainingSection(record: TrainRecord): ReportSection {
   return {
     title: 'Teacher and students (tfjs fp32)',
     text:
-      `Every model below is measured on the same validation and test splits (and, where measured, the unseen engine at the epoch validation chose). ` +
+      `Every model below is measured on the same validation and test splits (and, where measured, the unseen engine at the epoch each run kept). ` +
       `The shipped student is **${record.student ?? 'scratch'}**, chosen on validation accuracy.${gain}`,
     table: {
       header: ['role', 'model', 'params', 'M MACs', 'loss', 'epochs (best)', 'train s', 'samples/s', 'validation', 'test', 'unseen engine'],
@@ -138,7 +138,7 @@ export async function runReportStage(input: { dataDir: string; runDir: string; u
       });
     });
   }
-  const byEpoch = unseenByEpochSection(record.training);
+  const byEpoch = unseenByEpochSection(record.training, record.config.train.keep);
   const generalization: ReportSection[] = [
     ...(unseen === undefined ? [] : [unseenEngineSection(unseenResults, unseen.count), unseenVoicesSection(unseenResults.filter((r) => onnxRecord.variants.find((v) => v.id === r.id)?.published))]),
     ...(byEpoch === undefined ? [] : [byEpoch]),
