@@ -35,7 +35,7 @@ function trainingSection(record: TrainRecord): ReportSection {
       `Every model below is measured on the same validation and test splits (and, where measured, the unseen engine at the epoch each run kept). ` +
       `The shipped student is **${record.student ?? 'scratch'}**, chosen on validation accuracy.${gain}`,
     table: {
-      header: ['role', 'model', 'params', 'M MACs', 'loss', 'epochs (best)', 'train s', 'samples/s', 'validation', 'test', 'unseen engine'],
+      header: ['role', 'model', 'params', 'M MACs', 'loss', 'epochs (kept)', 'train s', 'samples/s', 'validation', 'test', 'unseen engine'],
       rows: roles.map((r) => [
         r.role,
         r.model,
