@@ -12,7 +12,7 @@ describe('whittle train --model', () => {
 
   it('rejects an unknown model, listing the zoo', () => {
     expect(() => parseOptions(trainCommand.spec, ['--model', 'gru-large'])).toThrow(
-      "Flag '--model' of 'whittle train' must be one of ds-cnn-s, ds-cnn-s-cmn, ds-cnn-s-cmvn, ds-cnn-96, ds-cnn-128, ds-cnn-m, ds-cnn-l, bc-resnet-1, image-cnn-s; got 'gru-large'",
+      "Flag '--model' of 'whittle train' must be one of ds-cnn-s, ds-cnn-s-cmn, ds-cnn-s-cmvn, ds-cnn-96, ds-cnn-96-cmn, ds-cnn-128, ds-cnn-m, ds-cnn-m-cmn, ds-cnn-l, bc-resnet-1, image-cnn-s; got 'gru-large'",
     );
   });
 });

@@ -48,9 +48,12 @@ export const DS_CNN_128: DsCnnConfig = Object.freeze({ ...DS_CNN_S, name: 'ds-cn
 /** DS-CNN-S on per-clip normalised input: each bin's mean over the clip removed (CMN), or mean and variance (CMVN). */
 export const DS_CNN_S_CMN: DsCnnConfig = Object.freeze({ ...DS_CNN_S, name: 'ds-cnn-s-cmn', utteranceNormalization: 'mean' });
 export const DS_CNN_S_CMVN: DsCnnConfig = Object.freeze({ ...DS_CNN_S, name: 'ds-cnn-s-cmvn', utteranceNormalization: 'mean-variance' });
+/** Wider models on the same per-clip mean normalisation: does width still help once CMN is in place? */
+export const DS_CNN_96_CMN: DsCnnConfig = Object.freeze({ ...DS_CNN_96, name: 'ds-cnn-96-cmn', utteranceNormalization: 'mean' });
 
 /** DS-CNN-L (Hello Edge): 276 channels and a fifth depthwise-separable block. */
 export const DS_CNN_L: DsCnnConfig = Object.freeze({ ...DS_CNN_S, name: 'ds-cnn-l', channels: 276, blocks: 5 });
+export const DS_CNN_M_CMN: DsCnnConfig = Object.freeze({ ...DS_CNN_M, name: 'ds-cnn-m-cmn', utteranceNormalization: 'mean' });
 
 /**
  * Build a DS-CNN whose input is a [frames, bins] spectrogram (the layout ASTFeatureExtractor emits)

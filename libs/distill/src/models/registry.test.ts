@@ -41,10 +41,10 @@ describe.each(MODEL_NAMES.map((name) => [name]))('%s', (name) => {
 
 describe('getModelSpec', () => {
   it('lists every registered name on a miss', () => {
-    expect(MODEL_NAMES).toEqual(['ds-cnn-s', 'ds-cnn-s-cmn', 'ds-cnn-s-cmvn', 'ds-cnn-96', 'ds-cnn-128', 'ds-cnn-m', 'ds-cnn-l', 'bc-resnet-1', 'image-cnn-s']);
+    expect(MODEL_NAMES).toEqual(['ds-cnn-s', 'ds-cnn-s-cmn', 'ds-cnn-s-cmvn', 'ds-cnn-96', 'ds-cnn-96-cmn', 'ds-cnn-128', 'ds-cnn-m', 'ds-cnn-m-cmn', 'ds-cnn-l', 'bc-resnet-1', 'image-cnn-s']);
     expect(Object.keys(MODEL_REGISTRY)).toEqual(MODEL_NAMES);
     expect(() => getModelSpec('gru-large')).toThrow(UnsupportedError);
-    expect(() => getModelSpec('gru-large')).toThrow("Unknown model 'gru-large'. Supported: ds-cnn-s, ds-cnn-s-cmn, ds-cnn-s-cmvn, ds-cnn-96, ds-cnn-128, ds-cnn-m, ds-cnn-l, bc-resnet-1, image-cnn-s");
+    expect(() => getModelSpec('gru-large')).toThrow("Unknown model 'gru-large'. Supported: ds-cnn-s, ds-cnn-s-cmn, ds-cnn-s-cmvn, ds-cnn-96, ds-cnn-96-cmn, ds-cnn-128, ds-cnn-m, ds-cnn-m-cmn, ds-cnn-l, bc-resnet-1, image-cnn-s");
     expect(() => getModelSpec('toString')).toThrow("Unknown model 'toString'");
   });
 });

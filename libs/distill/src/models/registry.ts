@@ -3,7 +3,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { UnsupportedError } from '@whittle/datasets';
 import { BC_RESNET_1, buildBcResNet } from './bc-resnet.ts';
-import { buildDsCnn, DS_CNN_128, DS_CNN_96, DS_CNN_L, DS_CNN_M, DS_CNN_S, DS_CNN_S_CMN, DS_CNN_S_CMVN } from './ds-cnn.ts';
+import { buildDsCnn, DS_CNN_128, DS_CNN_96, DS_CNN_L, DS_CNN_M, DS_CNN_S, DS_CNN_S_CMN, DS_CNN_S_CMVN, DS_CNN_96_CMN, DS_CNN_M_CMN } from './ds-cnn.ts';
 import { buildImageCnn, IMAGE_CNN_S } from './image-cnn.ts';
 
 /** Input [frames, bins] (height x width for images) and class count a model is built for. */
@@ -59,6 +59,14 @@ export const MODEL_REGISTRY: Readonly<Record<string, ModelSpec>> = Object.freeze
     macs: 43_277_952,
     build: (shape, seed) => buildDsCnn({ ...DS_CNN_96, ...shape }, seed),
   },
+  'ds-cnn-96-cmn': {
+    name: 'ds-cnn-96-cmn',
+    description: 'DS-CNN-96 after per-clip mean normalisation of each mel bin (CMN)',
+    shape: shapeOf(DS_CNN_96_CMN),
+    params: 48_780,
+    macs: 43_277_952,
+    build: (shape, seed) => buildDsCnn({ ...DS_CNN_96_CMN, ...shape }, seed),
+  },
   'ds-cnn-128': {
     name: 'ds-cnn-128',
     description: 'DS-CNN-S widened to 128 channels: conv 128 10x4/2, 4 depthwise-separable blocks, GAP, dense',
@@ -74,6 +82,14 @@ export const MODEL_REGISTRY: Readonly<Record<string, ModelSpec>> = Object.freeze
     params: 139_676,
     macs: 128_781_904,
     build: (shape, seed) => buildDsCnn({ ...DS_CNN_M, ...shape }, seed),
+  },
+  'ds-cnn-m-cmn': {
+    name: 'ds-cnn-m-cmn',
+    description: 'DS-CNN-M after per-clip mean normalisation of each mel bin (CMN): the teacher-sized model on the default student\'s input',
+    shape: shapeOf(DS_CNN_M_CMN),
+    params: 139_676,
+    macs: 128_781_904,
+    build: (shape, seed) => buildDsCnn({ ...DS_CNN_M_CMN, ...shape }, seed),
   },
   'ds-cnn-l': {
     name: 'ds-cnn-l',
