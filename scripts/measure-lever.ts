@@ -2,14 +2,14 @@
 // print its unseen-engine (festival) accuracy per voice.
 //
 // Usage: npx tsx --tsconfig tsconfig.base.json scripts/measure-lever.ts <token>[+<token>...]   (writes /tmp/w/lever-<name>/)
-// Tokens (combine with '+'; 'base' alone is the default recipe: since 0.1.6 the per-clip mean-normalised DS-CNN-S
-// kept at its last epoch, so 0.1.5's recipe is 'arch-ds-cnn-s', with 'best' for its epoch choice):
+// Tokens (combine with '+'; 'base' alone is the default recipe: since 0.1.7 the per-clip mean-normalised DS-CNN-S
+// trained for 24 epochs and kept at its last, so 0.1.6's recipe is 'epochs-12' and 0.1.5's 'arch-ds-cnn-s+epochs-12+best'):
 //   data:  more-flite (18 flite clips per word per speaker), flite-x5 (30), flite-x10 (60, the default), flite-x20 (120), us-accent (espeak-ng en-us and en-us-nyc only, 4x clips
 //          each so the espeak share is unchanged), unknown-dict (1,000 wamerican words as _unknown_), unknown-dict-10 (and
 //          10 of them per speaker instead of 5), espeak-prosody (espeak-ng SSML intonation per clip: pitch range -50%..+100%
 //          and a '.', '!' or '?' ending)
 //   aug:   voice, channel, voice-channel, voice-channel-4 (4 copies)
-//   train: epochs-24, ls (label smoothing 0.1), mixup (p 0.5, alpha 0.4), ema (weight average, decay 0.999), ema-9995, last (keep the last epoch, no early stopping), best (the best validation epoch, early stopping), vtlp (frequency warp 0.9-1.1 on every row),
+//   train: epochs-12, epochs-24, ls (label smoothing 0.1), mixup (p 0.5, alpha 0.4), ema (weight average, decay 0.999), ema-9995, last (keep the last epoch, no early stopping), best (the best validation epoch, early stopping), vtlp (frequency warp 0.9-1.1 on every row),
 //          vtlp-wide (0.8-1.2), bins-40 (40 mel bins instead of 20), seed<N> (training seed: initialisation, shuffling, augmentation draws),
 //          arch-<zoo model> (the student architecture, e.g. arch-ds-cnn-96)
 // Data tokens generate their own dataset once under /tmp/w/data-<data tokens>/, shared by every seed. A scratch tool for
@@ -45,6 +45,7 @@ const AUGMENT: Record<string, () => AugmentConfig> = {
   'voice-channel-4': () => resolveAugmentConfig({ preset: 'voice-channel', copies: 4, specAugment: spec }),
 };
 const TRAIN: Record<string, Partial<TrainConfig>> = {
+  'epochs-12': { epochs: 12 },
   'epochs-24': { epochs: 24 },
   ls: { labelSmoothing: 0.1 },
   mixup: { mixup: { probability: 0.5, alpha: 0.4 } },
